@@ -1,0 +1,14 @@
+package dev.bugtracker.bugs.bug;
+
+/**
+ * No bug has the given id.
+ */
+public class BugNotFoundException extends RuntimeException {
+
+	private static final long serialVersionUID = 1L;
+
+	BugNotFoundException(long id) {
+		super("Bug " + id + " does not exist");
+	}
+
+}

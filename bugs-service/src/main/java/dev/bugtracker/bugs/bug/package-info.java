@@ -1,0 +1,4 @@
+/**
+ * Bugs: reporting and reading them.
+ */
+package dev.bugtracker.bugs.bug;

@@ -1,0 +1,4 @@
+/**
+ * bugs-service: the bugs people report.
+ */
+package dev.bugtracker.bugs;

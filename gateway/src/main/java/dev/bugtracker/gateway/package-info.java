@@ -1,0 +1,4 @@
+/**
+ * The API gateway (Spring Cloud Gateway on WebFlux).
+ */
+package dev.bugtracker.gateway;

@@ -1,0 +1,15 @@
+package dev.bugtracker.notificator.notification;
+
+/**
+ * Hands a notification to the mail system.
+ */
+interface MailDelivery {
+
+	/**
+	 * Deliver one notification.
+	 * @param notification what to deliver
+	 * @throws MailDeliveryException if the transport failed
+	 */
+	void deliver(Notification notification);
+
+}

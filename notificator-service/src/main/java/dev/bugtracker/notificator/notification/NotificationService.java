@@ -1,0 +1,84 @@
+package dev.bugtracker.notificator.notification;
+
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Sends emails exactly once per idempotency key.
+ * <p>
+ * The request is recorded first, so it is never lost; delivery then runs while holding a
+ * lock on that record, so concurrent repeats of one key wait and then see it sent. A
+ * failed delivery is recorded as such and reported, and a repeat of the key tries again.
+ */
+@Service
+public class NotificationService {
+
+	private static final Logger log = LoggerFactory.getLogger(NotificationService.class);
+
+	private final NotificationStore store;
+
+	private final MailDelivery delivery;
+
+	private final TransactionTemplate transactions;
+
+	NotificationService(NotificationStore store, MailDelivery delivery, TransactionTemplate transactions) {
+		this.store = store;
+		this.delivery = delivery;
+		this.transactions = transactions;
+	}
+
+	/**
+	 * Record and deliver one email, unless its idempotency key was delivered before.
+	 * @param request the validated request
+	 * @return the notification's id and whether it was a repeat
+	 * @throws IdempotencyKeyConflictException if the key was used for a different email
+	 * @throws MailDeliveryException if the mail transport failed (retry later with the
+	 * same key)
+	 */
+	public SendResult send(EmailRequest request) {
+		boolean repeat = this.store.existsByKey(request.idempotencyKey());
+		if (!repeat) {
+			try {
+				this.store.insert(UUID.randomUUID(), request);
+			}
+			catch (DuplicateKeyException ex) {
+				repeat = true; // a concurrent call with the same key won the insert
+			}
+		}
+		boolean duplicate = repeat;
+		Attempt attempt = this.transactions.execute((status) -> {
+			Notification notification = this.store.lockByKey(request.idempotencyKey()).orElseThrow();
+			if (!notification.sameEmailAs(request)) {
+				throw new IdempotencyKeyConflictException(request.idempotencyKey());
+			}
+			if (notification.status() == Notification.Status.SENT) {
+				return new Attempt(notification.id(), null);
+			}
+			try {
+				this.delivery.deliver(notification);
+			}
+			catch (MailDeliveryException ex) {
+				this.store.markFailed(notification.id(), ex.getMessage());
+				return new Attempt(notification.id(), ex);
+			}
+			this.store.markSent(notification.id());
+			log.info("Sent notification {} ({}) to {}", notification.id(), notification.idempotencyKey(),
+					notification.recipient());
+			return new Attempt(notification.id(), null);
+		});
+		if (attempt.failure() != null) {
+			throw attempt.failure();
+		}
+		return new SendResult(attempt.id(), duplicate);
+	}
+
+	private record Attempt(UUID id, MailDeliveryException failure) {
+	}
+
+}

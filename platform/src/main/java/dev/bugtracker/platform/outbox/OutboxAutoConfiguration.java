@@ -1,0 +1,86 @@
+package dev.bugtracker.platform.outbox;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import dev.bugtracker.api.notificator.v1.NotificatorGrpc;
+import dev.bugtracker.platform.discovery.DiscoveryNameResolverAutoConfiguration;
+import dev.bugtracker.platform.discovery.DiscoveryNameResolverAutoConfiguration.DiscoveryNameResolverRegistration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.client.circuitbreaker.CircuitBreakerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.grpc.client.GrpcChannelFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Wires the email outbox of a service that enables it with
+ * {@code bugtracker.outbox.enabled=true}.
+ */
+@AutoConfiguration(after = DiscoveryNameResolverAutoConfiguration.class,
+		afterName = { "org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration",
+				"org.springframework.boot.grpc.client.autoconfigure.GrpcClientAutoConfiguration" })
+@ConditionalOnProperty(prefix = "bugtracker.outbox", name = "enabled", havingValue = "true")
+@EnableConfigurationProperties(OutboxProperties.class)
+public final class OutboxAutoConfiguration {
+
+	@Bean
+	OutboxStore emailOutboxStore(JdbcClient jdbc) {
+		return new OutboxStore(jdbc, Clock.systemUTC());
+	}
+
+	@Bean
+	GrpcEmailSender grpcEmailSender(OutboxProperties properties, GrpcChannelFactory channels,
+			CircuitBreakerFactory<?, ?> circuitBreakers, ObjectProvider<ObservationRegistry> observations,
+			ObjectProvider<DiscoveryNameResolverRegistration> discovery) {
+		// The discovery:/// scheme must be registered before the channel resolves its
+		// target.
+		discovery.ifAvailable((registration) -> {
+		});
+		NotificatorGrpc.NotificatorBlockingStub stub = NotificatorGrpc
+			.newBlockingStub(channels.createChannel(properties.channel()));
+		return new GrpcEmailSender(stub, circuitBreakers.create(properties.circuitBreaker()), properties.deadline(),
+				observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+	}
+
+	@Bean
+	OutboxRelay emailOutboxRelay(OutboxStore store, GrpcEmailSender sender, OutboxProperties properties,
+			MeterRegistry meters) {
+		return new OutboxRelay(store, sender, properties, Clock.systemUTC(), meters);
+	}
+
+	@Bean
+	EmailOutbox emailOutbox(OutboxStore store, OutboxRelay relay, ObjectProvider<Tracer> tracer,
+			ObjectProvider<Propagator> propagator) {
+		return new JdbcEmailOutbox(store, relay, traceContext(tracer, propagator));
+	}
+
+	/**
+	 * The W3C headers of the current span, so the delivery joins the trace that caused
+	 * it.
+	 */
+	private static Supplier<Map<String, String>> traceContext(ObjectProvider<Tracer> tracers,
+			ObjectProvider<Propagator> propagators) {
+		return () -> {
+			Tracer tracer = tracers.getIfAvailable();
+			Propagator propagator = propagators.getIfAvailable();
+			Span span = (tracer != null) ? tracer.currentSpan() : null;
+			Map<String, String> headers = new HashMap<>();
+			if (span != null && propagator != null) {
+				propagator.inject(span.context(), headers, Map::put);
+			}
+			return headers;
+		};
+	}
+
+}

@@ -1,0 +1,5 @@
+/**
+ * Support shared by the HTTP services: each sub-package is one auto-configured
+ * capability.
+ */
+package dev.bugtracker.platform;

@@ -1,0 +1,4 @@
+/**
+ * The service registry (Eureka server).
+ */
+package dev.bugtracker.registry;

@@ -1,0 +1,77 @@
+package dev.bugtracker.users.user.web;
+
+import java.net.URI;
+
+import jakarta.validation.Valid;
+
+import dev.bugtracker.users.user.User;
+import dev.bugtracker.users.user.UserService;
+
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.web.PageableDefault;
+import org.springframework.data.web.PagedModel;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The users API. Errors are mapped in {@link UserErrors}.
+ */
+@RestController
+@RequestMapping(path = "/users", produces = MediaType.APPLICATION_JSON_VALUE)
+class UserController {
+
+	private final UserService users;
+
+	UserController(UserService users) {
+		this.users = users;
+	}
+
+	/**
+	 * Register a user: the REST form.
+	 * @param request the new user
+	 * @return 201 with the user and its location
+	 */
+	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<UserResponse> create(@Valid @RequestBody CreateUserRequest request) {
+		User user = this.users.register(request.email(), request.displayName());
+		return ResponseEntity.created(URI.create("/users/" + user.getId())).body(UserResponse.of(user));
+	}
+
+	/**
+	 * Register a user: the tutorial's call. {@code curl -d '{...}'} labels JSON as a
+	 * form, so this path also accepts that (the platform's form-encoded-JSON filter
+	 * relabels it).
+	 * @param request the new user
+	 * @return 201 with the user and its location
+	 */
+	@PostMapping(path = "/create", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<UserResponse> createTutorialStyle(@Valid @RequestBody CreateUserRequest request) {
+		return create(request);
+	}
+
+	@GetMapping("/{id}")
+	UserResponse get(@PathVariable long id) {
+		return UserResponse.of(this.users.get(id));
+	}
+
+	/**
+	 * List users, optionally by email, a page at a time ({@code page}, {@code size} at
+	 * most 100, {@code sort}).
+	 * @param email only the user with this email (any case)
+	 * @param pageable the page
+	 * @return the page in Spring Data's {@code PagedModel} shape
+	 */
+	@GetMapping
+	PagedModel<UserResponse> list(@RequestParam(required = false) String email,
+			@PageableDefault(sort = "id") Pageable pageable) {
+		return new PagedModel<>(this.users.list(email, pageable).map(UserResponse::of));
+	}
+
+}

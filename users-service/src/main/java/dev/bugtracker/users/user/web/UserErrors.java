@@ -1,0 +1,40 @@
+package dev.bugtracker.users.user.web;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.bugtracker.users.user.EmailAlreadyRegisteredException;
+import dev.bugtracker.users.user.UserNotFoundException;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * The one place that maps the users domain's exceptions to HTTP problems. Request-level
+ * errors (malformed JSON, validation, media types, sizes) are mapped by the platform's
+ * {@code ProblemDetailsAdvice}.
+ */
+@RestControllerAdvice(assignableTypes = UserController.class)
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class UserErrors {
+
+	@ExceptionHandler
+	ProblemDetail notFound(UserNotFoundException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
+		problem.setTitle("User not found");
+		return problem;
+	}
+
+	@ExceptionHandler
+	ProblemDetail duplicate(EmailAlreadyRegisteredException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
+		problem.setTitle("Email already registered");
+		problem.setProperty("errors", List.of(Map.of("field", "email", "message", "is already registered")));
+		return problem;
+	}
+
+}

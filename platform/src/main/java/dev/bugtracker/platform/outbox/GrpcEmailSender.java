@@ -3,6 +3,8 @@ package dev.bugtracker.platform.outbox;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import dev.bugtracker.api.notificator.v1.NotificatorGrpc.NotificatorBlockingStub;
@@ -50,7 +52,9 @@ class GrpcEmailSender {
 	DeliveryResult send(PendingEmail pending) {
 		try {
 			return this.circuitBreaker.run(() -> call(pending), (ex) -> {
-				throw (ex instanceof RuntimeException runtime) ? runtime : new IllegalStateException(ex);
+				Throwable cause = unwrap(ex);
+				throw (cause instanceof RuntimeException runtime) ? runtime : new IllegalStateException(
+						cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
 			});
 		}
 		catch (CallNotPermittedException ex) {
@@ -60,8 +64,21 @@ class GrpcEmailSender {
 			return new DeliveryResult.Failed(ex.getStatus().getCode() + ": " + ex.getStatus().getDescription());
 		}
 		catch (RuntimeException ex) {
-			return new DeliveryResult.Failed(ex.getClass().getSimpleName() + ": " + ex.getMessage());
+			return new DeliveryResult.Failed(ex.getMessage());
 		}
+	}
+
+	/**
+	 * The breaker runs calls on its own threads and wraps their failures: find the real
+	 * one.
+	 */
+	private static Throwable unwrap(Throwable ex) {
+		Throwable current = ex;
+		while ((current instanceof ExecutionException || current instanceof CompletionException)
+				&& current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
 	}
 
 	/**

@@ -143,8 +143,13 @@ class OutboxRelay implements SmartLifecycle {
 			if (batch.isEmpty()) {
 				return;
 			}
-			for (PendingEmail pending : batch) {
-				if (!deliver(pending)) {
+			for (int i = 0; i < batch.size(); i++) {
+				Instant retryAt = deliver(batch.get(i));
+				if (retryAt != null) {
+					// The rest of the batch would most likely fail too: hand it back for
+					// the same
+					// retry time instead of holding it until the lease ends.
+					batch.subList(i + 1, batch.size()).forEach((rest) -> this.store.release(rest, retryAt));
 					return;
 				}
 			}
@@ -154,33 +159,32 @@ class OutboxRelay implements SmartLifecycle {
 	/**
 	 * Deliver one email and record the outcome.
 	 * @param pending the claimed email
-	 * @return whether to go on with the next email
+	 * @return when to retry if delivery failed, {@code null} if the email is settled
 	 */
-	private boolean deliver(PendingEmail pending) {
+	private Instant deliver(PendingEmail pending) {
 		DeliveryResult result = this.sender.send(pending);
 		if (result instanceof DeliveryResult.Delivered ok) {
 			this.store.markDelivered(pending, ok.notificationId());
 			this.delivered.increment();
 			log.info("Delivered email {} as notification {}", pending.email().idempotencyKey(), ok.notificationId());
-			return true;
+			return null;
 		}
 		if (result instanceof DeliveryResult.Rejected rejection) {
 			this.store.markDead(pending, rejection.reason());
 			this.rejected.increment();
 			log.error("notificator rejected email {}; it will not be retried: {}", pending.email().idempotencyKey(),
 					rejection.reason());
-			return true;
+			return null;
 		}
 		String reason = (result instanceof DeliveryResult.Failed failed) ? failed.reason()
 				: ((DeliveryResult.BreakerOpen) result).reason();
 		Duration delay = backoff(pending.attempts() + 1);
-		this.store.reschedule(pending, this.clock.instant().plus(delay), reason);
+		Instant retryAt = this.clock.instant().plus(delay);
+		this.store.reschedule(pending, retryAt, reason);
 		this.retried.increment();
 		log.warn("Email {} not delivered (attempt {}), retrying in {} ms: {}", pending.email().idempotencyKey(),
 				pending.attempts() + 1, delay.toMillis(), reason);
-		// After a failure the rest of the batch would most likely fail too: leave it for
-		// later.
-		return false;
+		return retryAt;
 	}
 
 	Duration backoff(int attempt) {

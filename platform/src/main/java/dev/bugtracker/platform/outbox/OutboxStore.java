@@ -94,6 +94,14 @@ class OutboxStore {
 			.update();
 	}
 
+	/** Give a claimed row back without counting an attempt. */
+	void release(PendingEmail email, Instant nextAttempt) {
+		this.jdbc.sql("update email_outbox set next_attempt_at = :next where id = :id")
+			.param("next", nextAttempt.atOffset(ZoneOffset.UTC))
+			.param("id", email.id())
+			.update();
+	}
+
 	void markDead(PendingEmail email, String error) {
 		this.jdbc.sql("""
 				update email_outbox set dead_at = :now, next_attempt_at = null, attempts = attempts + 1,

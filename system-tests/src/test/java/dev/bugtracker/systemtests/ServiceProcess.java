@@ -1,0 +1,96 @@
+package dev.bugtracker.systemtests;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One packaged service running as its own JVM, with its output in a log file.
+ */
+final class ServiceProcess {
+
+	private final String name;
+
+	private final Path jar;
+
+	private final Path workdir;
+
+	private final Map<String, String> environment;
+
+	private final List<String> arguments;
+
+	private Process process;
+
+	ServiceProcess(String name, Path jar, Path workdir, Map<String, String> environment, List<String> arguments) {
+		this.name = name;
+		this.jar = jar;
+		this.workdir = workdir;
+		this.environment = environment;
+		this.arguments = arguments;
+	}
+
+	String name() {
+		return this.name;
+	}
+
+	Path log() {
+		return this.workdir.resolve("var/log/" + this.name + ".log");
+	}
+
+	synchronized void start() throws IOException {
+		if (this.process != null && this.process.isAlive()) {
+			throw new IllegalStateException(this.name + " is already running");
+		}
+		Files.createDirectories(log().getParent());
+		String java = ProcessHandle.current().info().command().orElse("java");
+		List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xss512k", "-Xmx256m",
+				"-XX:TieredStopAtLevel=1", "-jar", this.jar.toString()));
+		command.addAll(this.arguments);
+		ProcessBuilder builder = new ProcessBuilder(command).directory(this.workdir.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+		builder.environment().putAll(this.environment);
+		this.process = builder.start();
+	}
+
+	boolean isAlive() {
+		return this.process != null && this.process.isAlive();
+	}
+
+	/** SIGTERM, as an orchestrator would; SIGKILL if the JVM is not gone in 20 s. */
+	synchronized void stop() {
+		if (this.process == null) {
+			return;
+		}
+		this.process.destroy();
+		try {
+			if (!this.process.waitFor(20, TimeUnit.SECONDS)) {
+				this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			this.process.destroyForcibly();
+			Thread.currentThread().interrupt();
+		}
+		this.process = null;
+	}
+
+	String logText() {
+		try {
+			return Files.exists(log()) ? Files.readString(log()) : "";
+		}
+		catch (IOException ex) {
+			return "";
+		}
+	}
+
+	@Override
+	public String toString() {
+		return this.name + (isAlive() ? " (pid " + this.process.pid() + ")" : " (stopped)");
+	}
+
+}

@@ -1,0 +1,220 @@
+package dev.bugtracker.systemtests;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * The whole system, started from the packaged jars as five separate JVMs on free ports,
+ * in a work directory of its own, so it can run beside a local stack. Every process it
+ * starts is stopped by {@link #close()}, and by a shutdown hook if the test JVM exits
+ * early.
+ */
+final class Stack implements AutoCloseable {
+
+	static final List<String> APPLICATIONS = List.of("GATEWAY", "USERS-SERVICE", "BUGS-SERVICE", "NOTIFICATOR-SERVICE");
+
+	final int registryPort = freePort();
+
+	final int gatewayPort = freePort();
+
+	final int usersPort = freePort();
+
+	final int bugsPort = freePort();
+
+	final int notificatorPort = freePort();
+
+	final int notificatorGrpcPort = freePort();
+
+	final Path workdir;
+
+	final ServiceProcess registry;
+
+	final ServiceProcess notificator;
+
+	final ServiceProcess users;
+
+	final ServiceProcess bugs;
+
+	final ServiceProcess gateway;
+
+	private final List<ServiceProcess> all;
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	private final Thread shutdownHook = new Thread(this::stopAll, "system-test-stack-shutdown");
+
+	Stack() throws IOException {
+		Path root = Path.of(System.getProperty("bugtracker.root", ".."));
+		String version = System.getProperty("bugtracker.version", "0.1.0-SNAPSHOT");
+		this.workdir = Path.of(System.getProperty("bugtracker.workdir", "target/stack"))
+			.resolve("run-" + System.currentTimeMillis());
+		Files.createDirectories(this.workdir);
+		Map<String, String> env = Map.of("EUREKA_URL", "http://127.0.0.1:" + this.registryPort + "/eureka/");
+		this.registry = service(root, version, "registry", env, this.registryPort);
+		this.notificator = service(root, version, "notificator-service", env, this.notificatorPort,
+				"--spring.grpc.server.port=" + this.notificatorGrpcPort);
+		this.users = service(root, version, "users-service", env, this.usersPort,
+				// Retry quickly after an outage so the test does not wait out a long
+				// backoff.
+				"--bugtracker.outbox.max-backoff=2s");
+		this.bugs = service(root, version, "bugs-service", env, this.bugsPort);
+		this.gateway = service(root, version, "gateway", env, this.gatewayPort);
+		this.all = List.of(this.gateway, this.bugs, this.users, this.notificator, this.registry);
+		Runtime.getRuntime().addShutdownHook(this.shutdownHook);
+	}
+
+	private ServiceProcess service(Path root, String version, String name, Map<String, String> env, int port,
+			String... extra) {
+		Path jar = root.resolve(name).resolve("target").resolve(name + "-" + version + ".jar");
+		if (!Files.isRegularFile(jar)) {
+			throw new IllegalStateException("No packaged jar at " + jar + "; run ./mvnw verify from the root");
+		}
+		List<String> arguments = new ArrayList<>(List.of("--server.port=" + port));
+		arguments.addAll(List.of(extra));
+		return new ServiceProcess(name, jar, this.workdir, env, arguments);
+	}
+
+	/** Start everything and wait until the gateway routes to both HTTP services. */
+	void start() throws IOException {
+		this.registry.start();
+		this.notificator.start();
+		this.users.start();
+		this.bugs.start();
+		this.gateway.start();
+		awaitReady(this.registry, this.registryPort);
+		awaitReady(this.notificator, this.notificatorPort);
+		awaitReady(this.users, this.usersPort);
+		awaitReady(this.bugs, this.bugsPort);
+		awaitReady(this.gateway, this.gatewayPort);
+		await(Duration.ofSeconds(60), "the gateway routes to users-service and bugs-service",
+				() -> get(this.gatewayPort, "/users?size=1").statusCode() == 200
+						&& get(this.gatewayPort, "/bugs?size=1").statusCode() == 200);
+	}
+
+	void awaitReady(ServiceProcess service, int port) {
+		await(Duration.ofSeconds(120), service.name() + " is ready", () -> {
+			if (!service.isAlive()) {
+				throw new IllegalStateException(service.name() + " exited; see " + service.log());
+			}
+			return get(port, "/actuator/health/readiness").statusCode() == 200;
+		});
+	}
+
+	void await(Duration timeout, String what, java.util.concurrent.Callable<Boolean> condition) {
+		try {
+			Awaitility.await(what)
+				.atMost(timeout)
+				.pollInterval(Duration.ofMillis(250))
+				.ignoreExceptionsMatching((ex) -> ex instanceof IOException || ex instanceof UncheckedIOException)
+				.until(condition);
+		}
+		catch (ConditionTimeoutException ex) {
+			throw new AssertionError("Timed out waiting until " + what + ". Processes: " + this.all + ". Logs in "
+					+ this.workdir.resolve("var/log"), ex);
+		}
+	}
+
+	HttpResponse<String> get(int port, String path) {
+		return send(HttpRequest.newBuilder(uri(port, path)).header("Accept", "application/json").GET());
+	}
+
+	HttpResponse<String> send(HttpRequest.Builder request) {
+		try {
+			return this.http.send(request.timeout(Duration.ofSeconds(10)).build(),
+					HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	URI uri(int port, String path) {
+		return URI.create("http://127.0.0.1:" + port + path);
+	}
+
+	/**
+	 * The value of one Prometheus sample of a service, e.g. {@code name{tag="value"}}.
+	 */
+	double metric(int port, String sample) {
+		String body = send(HttpRequest.newBuilder(uri(port, "/actuator/prometheus")).header("Accept", "text/plain"))
+			.body();
+		return body.lines()
+			.filter((line) -> line.startsWith(sample + " "))
+			.map((line) -> Double.parseDouble(line.substring(sample.length() + 1).trim().split(" ")[0]))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("No sample " + sample + " on port " + port));
+	}
+
+	/** Every .eml file notificator wrote, by file name, with its content. */
+	Map<String, String> mailbox() {
+		Path mail = this.workdir.resolve("var/mail");
+		Map<String, String> files = new LinkedHashMap<>();
+		if (!Files.isDirectory(mail)) {
+			return files;
+		}
+		try (Stream<Path> list = Files.list(mail)) {
+			for (Path file : list.filter((p) -> p.getFileName().toString().endsWith(".eml")).sorted().toList()) {
+				files.put(file.getFileName().toString(), Files.readString(file));
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return files;
+	}
+
+	/** The emails sent for one idempotency key. */
+	List<String> emailsWithKey(String idempotencyKey) {
+		return mailbox().values()
+			.stream()
+			.filter((eml) -> eml.contains("X-Idempotency-Key: " + idempotencyKey + "\r\n")
+					|| eml.contains("X-Idempotency-Key: " + idempotencyKey + "\n"))
+			.toList();
+	}
+
+	@Override
+	public void close() {
+		stopAll();
+		try {
+			Runtime.getRuntime().removeShutdownHook(this.shutdownHook);
+		}
+		catch (IllegalStateException ex) {
+			// Already shutting down: the hook is running.
+		}
+	}
+
+	private void stopAll() {
+		this.all.forEach(ServiceProcess::stop);
+	}
+
+	static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			socket.setReuseAddress(true);
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

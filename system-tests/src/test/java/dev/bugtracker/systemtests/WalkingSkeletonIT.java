@@ -1,0 +1,139 @@
+package dev.bugtracker.systemtests;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The walking skeleton, used as a user would: through the gateway, against the five
+ * packaged services running as separate processes.
+ */
+@ExtendWith(StackExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WalkingSkeletonIT {
+
+	@Test
+	@Order(1)
+	void registryListsEveryService(Stack stack) {
+		stack.await(Duration.ofSeconds(30), "every service is registered", () -> {
+			HttpResponse<String> apps = stack.get(stack.registryPort, "/eureka/apps");
+			List<String> names = JsonPath.read(apps.body(), "$.applications.application[*].name");
+			return names.containsAll(Stack.APPLICATIONS);
+		});
+		HttpResponse<String> dashboard = stack.send(HttpRequest.newBuilder(stack.uri(stack.registryPort, "/")));
+		assertThat(dashboard.statusCode()).isEqualTo(200);
+		assertThat(dashboard.body()).contains("USERS-SERVICE", "NOTIFICATOR-SERVICE");
+	}
+
+	@Test
+	@Order(2)
+	void tutorialCurlRegistersUserAndWelcomeEmailIsDelivered(Stack stack) {
+		String email = "someone-" + UUID.randomUUID() + "@example.com";
+		// Exactly what curl -XPOST url -d '{...}' sends: JSON labelled as a form.
+		HttpResponse<String> created = stack.send(HttpRequest.newBuilder(stack.uri(stack.gatewayPort, "/users/create"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(BodyPublishers.ofString("{\"email\": \"" + email.toUpperCase() + "\"}")));
+
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		Integer id = JsonPath.read(created.body(), "$.id");
+		assertThat(created.headers().firstValue("Location")).hasValue("/users/" + id);
+		assertThat((String) JsonPath.read(created.body(), "$.email")).isEqualTo(email);
+
+		stack.await(Duration.ofSeconds(30), "the welcome email is delivered",
+				() -> stack.emailsWithKey("users:welcome:" + id).size() == 1);
+		String eml = stack.emailsWithKey("users:welcome:" + id).get(0);
+		assertThat(eml).contains("To: " + email, "Subject: Welcome to Bugtracker");
+
+		HttpResponse<String> read = stack.get(stack.gatewayPort, "/users/" + id);
+		assertThat(read.statusCode()).isEqualTo(200);
+		assertThat((String) JsonPath.read(read.body(), "$.email")).isEqualTo(email);
+	}
+
+	@Test
+	@Order(3)
+	void traceStartedAtGatewayReachesUsersAndNotificator(Stack stack) {
+		String email = "traced-" + UUID.randomUUID() + "@example.com";
+		HttpResponse<String> created = stack.send(HttpRequest.newBuilder(stack.uri(stack.gatewayPort, "/users"))
+			.header("Content-Type", "application/json")
+			.POST(BodyPublishers.ofString("{\"email\": \"" + email + "\"}")));
+		assertThat(created.statusCode()).isEqualTo(201);
+		String traceId = created.headers().firstValue("X-Trace-Id").orElseThrow();
+		assertThat(traceId).matches("[0-9a-f]{32}");
+
+		stack.await(Duration.ofSeconds(30), "users-service and notificator log the gateway's trace id",
+				() -> stack.users.logText().contains(traceId) && stack.notificator.logText().contains(traceId));
+	}
+
+	@Test
+	@Order(4)
+	void bugIsReportedThroughGateway(Stack stack) {
+		HttpResponse<String> created = stack.send(HttpRequest.newBuilder(stack.uri(stack.gatewayPort, "/bugs/create"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(BodyPublishers.ofString("{\"bug\": \"Login button does nothing\"}")));
+
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		Integer id = JsonPath.read(created.body(), "$.id");
+		HttpResponse<String> read = stack.get(stack.gatewayPort, "/bugs/" + id);
+		assertThat(read.statusCode()).isEqualTo(200);
+		assertThat((String) JsonPath.read(read.body(), "$.title")).isEqualTo("Login button does nothing");
+	}
+
+	@Test
+	@Order(5)
+	void badInputGetsProblemNamingTheField(Stack stack) {
+		HttpResponse<String> invalid = stack.send(HttpRequest.newBuilder(stack.uri(stack.gatewayPort, "/users/create"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(BodyPublishers.ofString("{\"email\": \"test\"}")));
+
+		assertThat(invalid.statusCode()).isEqualTo(400);
+		assertThat(invalid.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat((String) JsonPath.read(invalid.body(), "$.errors[0].field")).isEqualTo("email");
+
+		HttpResponse<String> malformed = stack.send(HttpRequest.newBuilder(stack.uri(stack.gatewayPort, "/bugs/create"))
+			.header("Content-Type", "application/json")
+			.POST(BodyPublishers.ofString("{\"bug\": ")));
+		assertThat(malformed.statusCode()).isEqualTo(400);
+		assertThat(malformed.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+	}
+
+	@Test
+	@Order(6)
+	void registrationsSurviveNotificatorOutageAndEveryEmailArrivesOnce(Stack stack) throws Exception {
+		stack.notificator.stop();
+
+		List<Integer> ids = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			HttpResponse<String> created = stack.send(HttpRequest.newBuilder(stack.uri(stack.gatewayPort, "/users"))
+				.header("Content-Type", "application/json")
+				.POST(BodyPublishers
+					.ofString("{\"email\": \"outage-" + i + "-" + UUID.randomUUID() + "@example.com\"}")));
+			assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+			ids.add(JsonPath.read(created.body(), "$.id"));
+		}
+		assertThat(ids).allSatisfy((id) -> assertThat(stack.emailsWithKey("users:welcome:" + id)).isEmpty());
+
+		stack.notificator.start();
+		stack.awaitReady(stack.notificator, stack.notificatorPort);
+
+		stack.await(Duration.ofSeconds(60), "every email of the outage is delivered",
+				() -> ids.stream().allMatch((id) -> !stack.emailsWithKey("users:welcome:" + id).isEmpty()));
+		// Let the outbox settle so that a late duplicate would show up before counting.
+		stack.await(Duration.ofSeconds(20), "the outbox is empty",
+				() -> stack.metric(stack.usersPort, "bugtracker_outbox_pending{application=\"users-service\"}") == 0.0);
+		assertThat(ids).allSatisfy((id) -> assertThat(stack.emailsWithKey("users:welcome:" + id)).hasSize(1));
+	}
+
+}

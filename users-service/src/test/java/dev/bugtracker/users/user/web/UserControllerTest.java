@@ -1,0 +1,179 @@
+package dev.bugtracker.users.user.web;
+
+import java.time.Instant;
+import java.util.List;
+
+import dev.bugtracker.platform.web.WebSupportAutoConfiguration;
+import dev.bugtracker.users.user.User;
+import dev.bugtracker.users.user.UserService;
+import dev.bugtracker.users.user.UserTestData;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.data.domain.PageImpl;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.MockMvc;
+
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * The HTTP mapping of users: status codes, media types and problem bodies.
+ */
+@WebMvcTest(UserController.class)
+@ImportAutoConfiguration(WebSupportAutoConfiguration.class)
+class UserControllerTest {
+
+	private static final User ALICE = UserTestData.user(7L, "alice@example.com", "Alice",
+			Instant.parse("2026-11-21T10:00:00Z"));
+
+	@Autowired
+	private MockMvc mvc;
+
+	@MockitoBean
+	private UserService users;
+
+	@Test
+	void acceptsTheTutorialsFormEncodedJsonWith201AndLocation() throws Exception {
+		given(this.users.register("alice@example.com", null)).willReturn(ALICE);
+
+		this.mvc
+			.perform(post("/users/create").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.content("{\"email\": \"alice@example.com\"}"))
+			.andExpect(status().isCreated())
+			.andExpect(header().string("Location", "/users/7"))
+			.andExpect(content().contentType(MediaType.APPLICATION_JSON))
+			.andExpect(jsonPath("$.id").value(7))
+			.andExpect(jsonPath("$.email").value("alice@example.com"))
+			.andExpect(jsonPath("$.displayName").value("Alice"))
+			.andExpect(jsonPath("$.createdAt").value("2026-11-21T10:00:00Z"));
+	}
+
+	@Test
+	void acceptsJsonOnTheRestEndpoint() throws Exception {
+		given(this.users.register("alice@example.com", "Alice")).willReturn(ALICE);
+
+		this.mvc
+			.perform(post("/users").contentType(MediaType.APPLICATION_JSON)
+				.content("{\"email\": \"alice@example.com\", \"displayName\": \"Alice\"}"))
+			.andExpect(status().isCreated())
+			.andExpect(header().string("Location", "/users/7"));
+	}
+
+	@Test
+	void rejectsTheTutorialsInvalidEmailWith400NamingTheField() throws Exception {
+		this.mvc
+			.perform(post("/users/create").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.content("{\"email\": \"test\"}"))
+			.andExpect(status().isBadRequest())
+			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+			.andExpect(jsonPath("$.errors[0].field").value("email"))
+			.andExpect(jsonPath("$.detail").value("'email' must be a valid email address"));
+		verifyNoInteractions(this.users);
+	}
+
+	@Test
+	void rejectsMissingEmailWith400() throws Exception {
+		this.mvc.perform(post("/users").contentType(MediaType.APPLICATION_JSON).content("{}"))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.errors[0].field").value("email"));
+	}
+
+	@Test
+	void rejectsMalformedJsonWith400() throws Exception {
+		this.mvc.perform(post("/users").contentType(MediaType.APPLICATION_JSON).content("{\"email\": "))
+			.andExpect(status().isBadRequest())
+			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+			.andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.startsWith("Malformed JSON at line 1")));
+	}
+
+	@Test
+	void rejectsWrongTypeWith400NamingTheField() throws Exception {
+		this.mvc.perform(post("/users").contentType(MediaType.APPLICATION_JSON).content("{\"email\": [\"a@b.co\"]}"))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.errors[0].field").value("email"))
+			.andExpect(jsonPath("$.detail").value("'email' has the wrong type; expected a string"));
+	}
+
+	@Test
+	void rejectsUnknownFieldWith400NamingIt() throws Exception {
+		this.mvc.perform(post("/users").contentType(MediaType.APPLICATION_JSON).content("{\"emial\": \"a@b.co\"}"))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.errors[0].field").value("emial"));
+	}
+
+	@Test
+	void rejectsNonObjectBodyWith400() throws Exception {
+		this.mvc.perform(post("/users").contentType(MediaType.APPLICATION_JSON).content("[]"))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.detail").value("Request body must be a JSON object"));
+	}
+
+	@Test
+	void rejectsFormEncodedBodyOnTheRestEndpointWith415() throws Exception {
+		this.mvc
+			.perform(post("/users").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.content("{\"email\": \"a@b.co\"}"))
+			.andExpect(status().isUnsupportedMediaType())
+			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
+	}
+
+	@Test
+	void rejectsOversizeBodyWith413() throws Exception {
+		String huge = "{\"email\": \"" + "a".repeat(70_000) + "@b.co\"}";
+		this.mvc.perform(post("/users").contentType(MediaType.APPLICATION_JSON).content(huge))
+			.andExpect(status().isPayloadTooLarge())
+			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
+	}
+
+	@Test
+	void rejectsDuplicateEmailWith409() throws Exception {
+		given(this.users.register(eq("alice@example.com"), any()))
+			.willThrow(UserTestData.emailTaken("alice@example.com"));
+
+		this.mvc
+			.perform(post("/users").contentType(MediaType.APPLICATION_JSON)
+				.content("{\"email\": \"alice@example.com\"}"))
+			.andExpect(status().isConflict())
+			.andExpect(jsonPath("$.errors[0].field").value("email"));
+	}
+
+	@Test
+	void answersUnknownIdWith404AndNonNumericIdWith400() throws Exception {
+		given(this.users.get(99)).willThrow(UserTestData.notFound(99));
+
+		this.mvc.perform(get("/users/99"))
+			.andExpect(status().isNotFound())
+			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
+		this.mvc.perform(get("/users/abc"))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.errors[0].field").value("id"));
+	}
+
+	@Test
+	void listsUsersAsPagedModel() throws Exception {
+		given(this.users.list(eq("alice@example.com"), any()))
+			.willReturn(new PageImpl<>(List.of(ALICE), PageRequest.of(0, 5), 1));
+
+		this.mvc.perform(get("/users").param("email", "alice@example.com").param("size", "5"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.content[0].email").value("alice@example.com"))
+			.andExpect(jsonPath("$.page.size").value(5))
+			.andExpect(jsonPath("$.page.number").value(0))
+			.andExpect(jsonPath("$.page.totalElements").value(1))
+			.andExpect(jsonPath("$.page.totalPages").value(1));
+	}
+
+}

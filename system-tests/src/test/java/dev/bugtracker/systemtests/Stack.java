@@ -152,12 +152,16 @@ final class Stack implements AutoCloseable {
 		return URI.create("http://127.0.0.1:" + port + path);
 	}
 
+	/** A service's Prometheus scrape. */
+	String prometheus(int port) {
+		return send(HttpRequest.newBuilder(uri(port, "/actuator/prometheus")).header("Accept", "text/plain")).body();
+	}
+
 	/**
 	 * The value of one Prometheus sample of a service, e.g. {@code name{tag="value"}}.
 	 */
 	double metric(int port, String sample) {
-		String body = send(HttpRequest.newBuilder(uri(port, "/actuator/prometheus")).header("Accept", "text/plain"))
-			.body();
+		String body = prometheus(port);
 		return body.lines()
 			.filter((line) -> line.startsWith(sample + " "))
 			.map((line) -> Double.parseDouble(line.substring(sample.length() + 1).trim().split(" ")[0]))

@@ -111,6 +111,21 @@ class WalkingSkeletonIT {
 
 	@Test
 	@Order(6)
+	void everyServiceExposesProbesAndPrometheusMetrics(Stack stack) {
+		for (int port : new int[] { stack.registryPort, stack.gatewayPort, stack.usersPort, stack.bugsPort,
+				stack.notificatorPort }) {
+			assertThat(stack.get(port, "/actuator/health/liveness").statusCode()).isEqualTo(200);
+			assertThat(stack.get(port, "/actuator/health/readiness").statusCode()).isEqualTo(200);
+			assertThat(stack.prometheus(port)).contains("http_server_requests_seconds_count");
+		}
+		String users = stack.prometheus(stack.usersPort);
+		assertThat(users).contains("grpc_client_seconds_count", "resilience4j_circuitbreaker_state",
+				"bugtracker_outbox_attempts_total");
+		assertThat(stack.prometheus(stack.notificatorPort)).contains("grpc_server_seconds_count");
+	}
+
+	@Test
+	@Order(7)
 	void registrationsSurviveNotificatorOutageAndEveryEmailArrivesOnce(Stack stack) throws Exception {
 		stack.notificator.stop();
 

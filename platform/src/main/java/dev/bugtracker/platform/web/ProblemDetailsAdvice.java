@@ -1,5 +1,6 @@
 package dev.bugtracker.platform.web;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 import org.springframework.core.Ordered;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -122,9 +124,17 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	 */
 	@ExceptionHandler
 	ProblemDetail handleTypeMismatch(MethodArgumentTypeMismatchException ex) {
-		String expected = (ex.getRequiredType() != null) ? ex.getRequiredType().getSimpleName() : "another type";
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-				"'" + ex.getName() + "' must be of type " + expected + ", got '" + ex.getValue() + "'");
+		Class<?> enumType = enumType(ResolvableType.forMethodParameter(ex.getParameter()));
+		String detail;
+		if (enumType != null) {
+			detail = "'" + ex.getName() + "' must be one of " + Arrays.toString(enumType.getEnumConstants()) + ", got '"
+					+ ex.getValue() + "'";
+		}
+		else {
+			String expected = (ex.getRequiredType() != null) ? ex.getRequiredType().getSimpleName() : "another type";
+			detail = "'" + ex.getName() + "' must be of type " + expected + ", got '" + ex.getValue() + "'";
+		}
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
 		problem.setTitle("Invalid request parameter");
 		problem.setProperty("errors", List.of(Map.of("field", ex.getName(), "message", problem.getDetail())));
 		return problem;
@@ -166,7 +176,11 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			if (field.isEmpty()) {
 				return "Request body must be a JSON object";
 			}
-			String type = (mismatch.getTargetType() != null) ? jsonType(mismatch.getTargetType()) : "another type";
+			Class<?> target = mismatch.getTargetType();
+			if (target != null && target.isEnum()) {
+				return "'" + field + "' must be one of " + Arrays.toString(target.getEnumConstants());
+			}
+			String type = (target != null) ? jsonType(target) : "another type";
 			return "'" + field + "' has the wrong type; expected " + type;
 		}
 		if (jackson instanceof StreamReadException && jackson.getLocation() != null) {
@@ -208,6 +222,13 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			}
 		}
 		return path.toString();
+	}
+
+	private static Class<?> enumType(ResolvableType type) {
+		ResolvableType element = type.isArray() ? type.getComponentType()
+				: (type.asCollection() != ResolvableType.NONE) ? type.asCollection().getGeneric() : type;
+		Class<?> resolved = element.resolve();
+		return (resolved != null && resolved.isEnum()) ? resolved : null;
 	}
 
 	private static <T extends Throwable> T findCause(Throwable ex, Class<T> type) {

@@ -187,6 +187,25 @@ final class Stack implements AutoCloseable {
 		return files;
 	}
 
+	/** The emails sent to one address. */
+	List<String> emailsTo(String address) {
+		return mailbox().values().stream().filter((eml) -> eml.contains("To: " + address)).toList();
+	}
+
+	/** Send JSON with a method, optional extra headers as name/value pairs. */
+	HttpResponse<String> json(String method, int port, String path, String body, String... headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(port, path))
+			.method(method,
+					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
+		if (body != null) {
+			request.header("Content-Type", "application/json");
+		}
+		for (int i = 0; i + 1 < headers.length; i += 2) {
+			request.header(headers[i], headers[i + 1]);
+		}
+		return send(request);
+	}
+
 	/** The emails sent for one idempotency key. */
 	List<String> emailsWithKey(String idempotencyKey) {
 		return mailbox().values()

@@ -1,0 +1,168 @@
+package dev.bugtracker.systemtests;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The bug tracker's whole story through the gateway, with real processes: users, a bug,
+ * its workflow, comments, optimistic locking, history, search and the emails it sends.
+ */
+@ExtendWith(StackExtension.class)
+class BugTrackerStoryIT {
+
+	@Test
+	void aBugFromReportToReopening(Stack stack) {
+		int gw = stack.gatewayPort;
+		String tag = UUID.randomUUID().toString().substring(0, 8);
+		String reporterEmail = "reporter-" + tag + "@example.com";
+		String assigneeEmail = "assignee-" + tag + "@example.com";
+		long reporter = id(stack.json("POST", gw, "/users",
+				"{\"email\": \"" + reporterEmail + "\", \"displayName\": \"Rita Reporter\"}"));
+		long assignee = id(stack.json("POST", gw, "/users",
+				"{\"email\": \"" + assigneeEmail + "\", \"displayName\": \"Dan Developer\"}"));
+		String title = "Login button does nothing " + tag;
+
+		// Report.
+		HttpResponse<String> created = stack.json("POST", gw, "/bugs", """
+				{"title": "%s", "description": "On Firefox the login button does nothing %s",
+				 "priority": "HIGH", "reporterId": %d, "labels": ["UI", "login-%s"]}
+				""".formatted(title, tag, reporter, tag));
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		long bug = id(created);
+		String key = JsonPath.read(created.body(), "$.key");
+		assertThat(key).isEqualTo("BUG-" + bug);
+		assertThat((String) JsonPath.read(created.body(), "$.status")).isEqualTo("OPEN");
+		assertThat(created.headers().firstValue("Location")).hasValue("/bugs/" + bug);
+
+		// Assign, start work, comment.
+		ok(stack.json("PUT", gw, "/bugs/" + key + "/assignee", "{\"userId\": " + assignee + "}", "X-User-Id",
+				String.valueOf(reporter)));
+		ok(stack.json("POST", gw, "/bugs/" + bug + "/transitions", "{\"to\": \"IN_PROGRESS\"}", "X-User-Id",
+				String.valueOf(assignee)));
+		HttpResponse<String> comment = stack.json("POST", gw, "/bugs/" + bug + "/comments",
+				"{\"authorId\": " + assignee + ", \"body\": \"Reproduced on Firefox 140\"}");
+		assertThat(comment.statusCode()).as(comment.body()).isEqualTo(201);
+
+		// A patch based on a stale ETag is refused; one based on the current ETag goes
+		// through.
+		HttpResponse<String> current = stack.get(gw, "/bugs/" + key);
+		String etag = current.headers().firstValue("ETag").orElseThrow();
+		HttpResponse<String> stale = stack.json("PATCH", gw, "/bugs/" + bug, "{\"severity\": \"CRITICAL\"}",
+				"Content-Type", "application/merge-patch+json", "If-Match", "\"0\"", "X-User-Id",
+				String.valueOf(reporter));
+		assertThat(stale.statusCode()).as(stale.body()).isEqualTo(412);
+		HttpResponse<String> patched = stack.json("PATCH", gw, "/bugs/" + bug,
+				"{\"severity\": \"CRITICAL\", \"labels\": [\"ui\", \"login-" + tag + "\", \"firefox\"]}", "If-Match",
+				etag, "X-User-Id", String.valueOf(reporter));
+		assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+		assertThat(patched.headers().firstValue("ETag")).isPresent().get().isNotEqualTo(etag);
+
+		// Resolve, close, reopen; a move outside the workflow is a 409 listing the
+		// allowed moves.
+		HttpResponse<String> notAllowed = stack.json("POST", gw, "/bugs/" + bug + "/transitions", "{\"to\": \"OPEN\"}",
+				"X-User-Id", String.valueOf(assignee));
+		assertThat(notAllowed.statusCode()).isEqualTo(409);
+		assertThat((List<String>) JsonPath.read(notAllowed.body(), "$.allowedMoves")).containsExactly("RESOLVED");
+		ok(stack.json("POST", gw, "/bugs/" + bug + "/transitions", "{\"to\": \"RESOLVED\", \"resolution\": \"FIXED\"}",
+				"X-User-Id", String.valueOf(assignee)));
+		ok(stack.json("POST", gw, "/bugs/" + bug + "/transitions", "{\"to\": \"CLOSED\"}", "X-User-Id",
+				String.valueOf(assignee)));
+		HttpResponse<String> reopened = stack.json("POST", gw, "/bugs/" + bug + "/transitions",
+				"{\"to\": \"REOPENED\"}", "X-User-Id", String.valueOf(reporter));
+		ok(reopened);
+		assertThat((Object) JsonPath.read(reopened.body(), "$.resolution")).isNull();
+
+		// The history tells the whole story, oldest first.
+		HttpResponse<String> history = stack.get(gw, "/bugs/" + key + "/history");
+		ok(history);
+		List<String> actions = JsonPath.read(history.body(), "$.content[*].action");
+		assertThat(actions).containsSubsequence("CREATED", "ASSIGNED", "TRANSITIONED", "COMMENT_ADDED", "UPDATED",
+				"TRANSITIONED", "TRANSITIONED", "TRANSITIONED");
+		List<String> newStatuses = JsonPath.read(history.body(), "$.content[?(@.field == 'status')].newValue");
+		assertThat(newStatuses).containsExactly("IN_PROGRESS", "RESOLVED", "CLOSED", "REOPENED");
+
+		// Search by assignee, label, status and text.
+		assertThat(searchIds(stack, "/bugs?assignee=" + assignee)).containsExactly(bug);
+		assertThat(searchIds(stack, "/bugs?label=login-" + tag)).containsExactly(bug);
+		assertThat(searchIds(stack, "/bugs?status=REOPENED&label=login-" + tag)).containsExactly(bug);
+		assertThat(searchIds(stack, "/bugs?status=OPEN&label=login-" + tag)).isEmpty();
+		assertThat(searchIds(stack, "/bugs?q=firefox%20" + tag)).containsExactly(bug);
+
+		// The emails: the assignee heard about the assignment and the reopening, the
+		// reporter about
+		// the work and the comment; nobody about their own changes.
+		String subject = "Subject: [" + key + "] " + title;
+		stack.await(Duration.ofSeconds(30), "the assignee's emails arrive",
+				() -> stack.emailsTo(assigneeEmail).stream().filter((eml) -> eml.contains(subject)).count() >= 2);
+		stack.await(Duration.ofSeconds(30), "the reporter's emails arrive",
+				() -> stack.emailsTo(reporterEmail).stream().filter((eml) -> eml.contains(subject)).count() >= 4);
+		List<String> toAssignee = stack.emailsTo(assigneeEmail)
+			.stream()
+			.filter((eml) -> eml.contains(subject))
+			.toList();
+		assertThat(toAssignee).anyMatch((eml) -> eml.contains("assigned " + key + " to you"));
+		assertThat(toAssignee).anyMatch((eml) -> eml.contains("to REOPENED"));
+		assertThat(toAssignee).noneMatch((eml) -> eml.contains("Reproduced on Firefox"));
+		List<String> toReporter = stack.emailsTo(reporterEmail)
+			.stream()
+			.filter((eml) -> eml.contains(subject))
+			.toList();
+		assertThat(toReporter).anyMatch((eml) -> eml.contains("Reproduced on Firefox 140"));
+		assertThat(toReporter).anyMatch((eml) -> eml.contains("to RESOLVED (FIXED)"));
+		assertThat(toReporter).noneMatch((eml) -> eml.contains("to REOPENED"));
+	}
+
+	@Test
+	void unknownUsersGet422AndAnUnavailableUsersServiceGets503WithNothingWritten(Stack stack) throws Exception {
+		int gw = stack.gatewayPort;
+		HttpResponse<String> unknown = stack.json("POST", gw, "/bugs", "{\"title\": \"t\", \"reporterId\": 999999}");
+		assertThat(unknown.statusCode()).isEqualTo(422);
+		assertThat((String) JsonPath.read(unknown.body(), "$.errors[0].field")).isEqualTo("reporterId");
+
+		// A user bugs-service has never looked up, so its answer cannot come from its
+		// cache.
+		long reporter = id(
+				stack.json("POST", gw, "/users", "{\"email\": \"uncached-" + UUID.randomUUID() + "@example.com\"}"));
+		String title = "Written while users was down " + UUID.randomUUID();
+		stack.users.stop();
+		try {
+			HttpResponse<String> refused = stack.json("POST", gw, "/bugs",
+					"{\"title\": \"" + title + "\", \"reporterId\": " + reporter + "}");
+			assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+			assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+			assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		}
+		finally {
+			stack.users.start();
+			stack.awaitReady(stack.users, stack.usersPort);
+			stack.await(Duration.ofSeconds(60), "the gateway routes to users-service again",
+					() -> stack.get(gw, "/users?size=1").statusCode() == 200);
+		}
+		assertThat(searchIds(stack, "/bugs?q=" + title.substring(title.length() - 36))).isEmpty();
+	}
+
+	private static List<Long> searchIds(Stack stack, String path) {
+		HttpResponse<String> page = stack.get(stack.gatewayPort, path);
+		ok(page);
+		List<Number> ids = JsonPath.read(page.body(), "$.content[*].id");
+		return ids.stream().map(Number::longValue).toList();
+	}
+
+	private static long id(HttpResponse<String> response) {
+		assertThat(response.statusCode()).as(response.body()).isBetween(200, 201);
+		return ((Number) JsonPath.read(response.body(), "$.id")).longValue();
+	}
+
+	private static void ok(HttpResponse<String> response) {
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+	}
+
+}

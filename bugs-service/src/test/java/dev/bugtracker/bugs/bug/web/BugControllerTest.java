@@ -1,0 +1,158 @@
+package dev.bugtracker.bugs.bug.web;
+
+import dev.bugtracker.bugs.bug.BugEdit;
+import dev.bugtracker.bugs.bug.BugService;
+import dev.bugtracker.bugs.bug.BugTestData;
+import dev.bugtracker.bugs.bug.NewBug;
+import dev.bugtracker.bugs.bug.Status;
+import dev.bugtracker.bugs.bug.UsersUnavailableException;
+import dev.bugtracker.platform.web.WebSupportAutoConfiguration;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.MockMvc;
+
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * The HTTP mapping of bugs: media types, ETags, merge patches, strict paging and
+ * problems.
+ */
+@WebMvcTest(BugController.class)
+@ImportAutoConfiguration(WebSupportAutoConfiguration.class)
+class BugControllerTest {
+
+	private static final MediaType MERGE_PATCH = MediaType.parseMediaType("application/merge-patch+json");
+
+	@Autowired
+	private MockMvc mvc;
+
+	@MockitoBean
+	private BugService bugs;
+
+	@Test
+	void reportsTheTutorialsFormEncodedBugAnonymously() throws Exception {
+		given(this.bugs.report(new NewBug("Login button does nothing", null, null, null, null, null, null)))
+			.willReturn(BugTestData.bug(3, "Login button does nothing", 0));
+
+		this.mvc
+			.perform(post("/bugs/create").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.content("{\"bug\": \"Login button does nothing\"}"))
+			.andExpect(status().isCreated())
+			.andExpect(header().string("Location", "/bugs/3"))
+			.andExpect(header().string("ETag", "\"0\""))
+			.andExpect(jsonPath("$.key").value("BUG-3"))
+			.andExpect(jsonPath("$.status").value("OPEN"))
+			.andExpect(jsonPath("$.priority").value("MEDIUM"))
+			.andExpect(jsonPath("$.severity").value("MAJOR"));
+	}
+
+	@Test
+	void readsByKeyWithAnETag() throws Exception {
+		given(this.bugs.get("BUG-3")).willReturn(BugTestData.bug(3, "t", 7));
+
+		this.mvc.perform(get("/bugs/BUG-3")).andExpect(status().isOk()).andExpect(header().string("ETag", "\"7\""));
+	}
+
+	@Test
+	void passesTheIfMatchVersionAndAnswersAStaleOneWith412() throws Exception {
+		given(this.bugs.edit(eq(3L), any(BugEdit.class), eq(0L), eq(1L))).willThrow(BugTestData.stale(3));
+
+		this.mvc
+			.perform(patch("/bugs/3").contentType(MERGE_PATCH)
+				.header("If-Match", "\"0\"")
+				.header("X-User-Id", "1")
+				.content("{\"title\": \"New\"}"))
+			.andExpect(status().isPreconditionFailed())
+			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
+	}
+
+	@Test
+	void refusesPatchingFieldsThatHaveTheirOwnEndpoint() throws Exception {
+		this.mvc.perform(patch("/bugs/3").contentType(MERGE_PATCH).content("{\"status\": \"CLOSED\"}"))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.errors[0].field").value("status"));
+		this.mvc.perform(patch("/bugs/3").contentType(MERGE_PATCH).content("{\"priority\": \"URGENT\"}"))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.errors[0].field").value("priority"));
+		this.mvc.perform(patch("/bugs/3").contentType(MERGE_PATCH).content("{\"title\": "))
+			.andExpect(status().isBadRequest());
+		verifyNoInteractions(this.bugs);
+	}
+
+	@Test
+	void answersAMoveOutsideTheWorkflowWith409ListingTheAllowedMoves() throws Exception {
+		given(this.bugs.transition(3L, Status.OPEN, null, null, 2L)).willThrow(BugTestData.notAllowed());
+
+		this.mvc
+			.perform(post("/bugs/3/transitions").contentType(MediaType.APPLICATION_JSON)
+				.header("X-User-Id", "2")
+				.content("{\"to\": \"OPEN\"}"))
+			.andExpect(status().isConflict())
+			.andExpect(jsonPath("$.allowedMoves[0]").value("RESOLVED"));
+	}
+
+	@Test
+	void answersAnUnavailableUsersServiceWith503AndRetryAfter() throws Exception {
+		given(this.bugs.report(any())).willThrow(new UsersUnavailableException("down", null));
+
+		this.mvc
+			.perform(post("/bugs").contentType(MediaType.APPLICATION_JSON)
+				.content("{\"title\": \"t\", \"reporterId\": 1}"))
+			.andExpect(status().isServiceUnavailable())
+			.andExpect(header().exists("Retry-After"));
+	}
+
+	@Test
+	void refusesBadPagingSortingAndActorsWith400NamingTheParameter() throws Exception {
+		this.mvc.perform(get("/bugs?size=101"))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.errors[0].field").value("size"));
+		this.mvc.perform(get("/bugs?page=-1"))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.errors[0].field").value("page"));
+		this.mvc.perform(get("/bugs?page=abc"))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.errors[0].field").value("page"));
+		this.mvc.perform(get("/bugs?sort=reporterEmail,desc"))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.errors[0].field").value("sort"));
+		this.mvc.perform(get("/bugs?status=DONE"))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.errors[0].field").value("status"));
+		this.mvc.perform(get("/bugs?assignee=someone"))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.errors[0].field").value("assignee"));
+		this.mvc
+			.perform(post("/bugs/3/transitions").contentType(MediaType.APPLICATION_JSON)
+				.header("X-User-Id", "me")
+				.content("{\"to\": \"IN_PROGRESS\"}"))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.errors[0].field").value("X-User-Id"));
+		verifyNoInteractions(this.bugs);
+	}
+
+	@Test
+	void refusesOverlongTitlesWith400() throws Exception {
+		this.mvc
+			.perform(post("/bugs").contentType(MediaType.APPLICATION_JSON)
+				.content("{\"title\": \"" + "x".repeat(201) + "\"}"))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.errors[0].field").value("title"));
+	}
+
+}

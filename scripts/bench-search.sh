@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Search benchmark of bugs-service: loads 100,000 bugs into an embedded PostgreSQL and measures
+# p50/p99 of typical first-page searches at the database layer and through the HTTP endpoint.
+#
+#   scripts/bench-search.sh [bugs] [iterations]      (defaults: 100000 1000; JAVA_HOME selects the JDK)
+#
+# Prints a Markdown table (also in bugs-service/target/search-benchmark.md) for docs/benchmarks.md.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+./mvnw -B -q -DskipTests -Dspring-javaformat.skip=true install -pl bugs-service -am
+./mvnw -B -q -Dspring-javaformat.skip=true surefire:test -pl bugs-service -Dtest=SearchBenchmark \
+  -Dsurefire.failIfNoSpecifiedTests=false -Dbench=true -Dbench.bugs="${1:-100000}" -Dbench.iterations="${2:-1000}" \
+  -DtrimStackTrace=false >/dev/null
+cat bugs-service/target/search-benchmark.md

@@ -6,6 +6,7 @@ import javax.sql.DataSource;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
+import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
@@ -23,9 +24,17 @@ public class EmbeddedPostgresTestConfiguration {
 		return EmbeddedPostgres.builder().start();
 	}
 
+	/**
+	 * Pooled like production (Hikari): a fresh PostgreSQL connection per statement would
+	 * dominate timings.
+	 */
 	@Bean
 	DataSource dataSource(EmbeddedPostgres postgres) {
-		return postgres.getPostgresDatabase();
+		return DataSourceBuilder.create()
+			.url(postgres.getJdbcUrl("postgres", "postgres"))
+			.username("postgres")
+			.password("postgres")
+			.build();
 	}
 
 }

@@ -27,23 +27,28 @@ final class Paging {
 		if (size < 1 || size > MAX_SIZE) {
 			throw new InvalidRequestException("size", "must be between 1 and " + MAX_SIZE);
 		}
+		// Spring splits "priority,desc" into two values: a direction applies to the field
+		// before it.
 		List<Sort.Order> orders = new ArrayList<>();
 		for (String spec : (sort != null) ? sort : List.<String>of()) {
-			String[] parts = spec.split(",");
-			String property = parts[0].trim();
-			if (!sortable.contains(property)) {
-				throw new InvalidRequestException("sort",
-						"cannot sort by '" + property + "'; sortable fields are " + sortable);
-			}
-			Sort.Direction direction = Sort.Direction.ASC;
-			if (parts.length > 1) {
-				String value = parts[1].trim().toLowerCase(Locale.ROOT);
-				if (!value.equals("asc") && !value.equals("desc")) {
-					throw new InvalidRequestException("sort", "direction must be asc or desc, not '" + parts[1] + "'");
+			for (String token : spec.split(",")) {
+				String value = token.trim();
+				String lower = value.toLowerCase(Locale.ROOT);
+				if (lower.equals("asc") || lower.equals("desc")) {
+					if (orders.isEmpty()) {
+						throw new InvalidRequestException("sort", "must name a field before its direction");
+					}
+					Sort.Order last = orders.remove(orders.size() - 1);
+					orders.add(lower.equals("desc") ? last.with(Sort.Direction.DESC) : last.with(Sort.Direction.ASC));
 				}
-				direction = value.equals("desc") ? Sort.Direction.DESC : Sort.Direction.ASC;
+				else if (!sortable.contains(value)) {
+					throw new InvalidRequestException("sort",
+							"cannot sort by '" + value + "'; sortable fields are " + sortable);
+				}
+				else {
+					orders.add(Sort.Order.asc(value));
+				}
 			}
-			orders.add(new Sort.Order(direction, property));
 		}
 		return PageRequest.of(page, size, orders.isEmpty() ? defaultSort : Sort.by(orders));
 	}

@@ -147,6 +147,20 @@ class BugControllerTest {
 	}
 
 	@Test
+	void sortsByFieldAndDirection() throws Exception {
+		given(this.bugs.search(any(), any())).willReturn(org.springframework.data.domain.Page.empty());
+
+		this.mvc.perform(get("/bugs?sort=priority,desc&sort=id")).andExpect(status().isOk());
+
+		org.mockito.Mockito.verify(this.bugs)
+			.search(any(),
+					eq(org.springframework.data.domain.PageRequest.of(0, 20,
+							org.springframework.data.domain.Sort.by(
+									org.springframework.data.domain.Sort.Order.desc("priority"),
+									org.springframework.data.domain.Sort.Order.asc("id")))));
+	}
+
+	@Test
 	void refusesOverlongTitlesWith400() throws Exception {
 		this.mvc
 			.perform(post("/bugs").contentType(MediaType.APPLICATION_JSON)

@@ -122,6 +122,11 @@ class BugSearch {
 		if (orders.isEmpty()) {
 			orders.add("b.updated_at desc");
 		}
+		else if (orders.size() == 1 && !orders.get(0).startsWith("b.updated_at") && !orders.get(0).startsWith("b.id")) {
+			// Ties broken by recency: the (field, updated_at) indexes then serve the
+			// order directly.
+			orders.add("b.updated_at desc");
+		}
 		orders.add("b.id desc");
 		return " order by " + String.join(", ", orders);
 	}

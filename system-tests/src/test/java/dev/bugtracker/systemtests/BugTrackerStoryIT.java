@@ -145,6 +145,13 @@ class BugTrackerStoryIT {
 			stack.awaitReady(stack.users, stack.usersPort);
 			stack.await(Duration.ofSeconds(60), "the gateway routes to users-service again",
 					() -> stack.get(gw, "/users?size=1").statusCode() == 200);
+			// bugs-service has its own view of the registry: wait until it reaches
+			// users-service too.
+			stack.await(Duration.ofSeconds(60), "bugs-service reaches users-service again",
+					() -> stack
+						.json("POST", gw, "/bugs",
+								"{\"title\": \"Probe after the outage\", \"reporterId\": " + reporter + "}")
+						.statusCode() == 201);
 		}
 		assertThat(searchIds(stack, "/bugs?q=" + title.substring(title.length() - 36))).isEmpty();
 	}

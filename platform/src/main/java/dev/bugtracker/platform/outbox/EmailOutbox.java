@@ -3,8 +3,9 @@ package dev.bugtracker.platform.outbox;
 /**
  * Where services put the emails they want sent.
  * <p>
- * Needs the table created by the service's own Flyway migration (see {@code email_outbox}
- * in users-service for the reference schema).
+ * The {@code email_outbox} table is created by this module's own repeatable Flyway
+ * migration ({@code db/outbox/R__email_outbox.sql}), added to the service's Flyway
+ * locations automatically.
  */
 public interface EmailOutbox {
 

@@ -1,6 +1,8 @@
 package dev.bugtracker.platform.outbox;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -13,11 +15,14 @@ import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
+import org.flywaydb.core.api.Location;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.cloud.client.circuitbreaker.CircuitBreakerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.grpc.client.GrpcChannelFactory;
@@ -33,6 +38,23 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @ConditionalOnProperty(prefix = "bugtracker.outbox", name = "enabled", havingValue = "true")
 @EnableConfigurationProperties(OutboxProperties.class)
 public final class OutboxAutoConfiguration {
+
+	/** Where the {@code email_outbox} schema lives (a repeatable Flyway migration). */
+	public static final String SCHEMA_LOCATION = "classpath:db/outbox";
+
+	/**
+	 * The outbox table's schema ships with this module: add it to the service's
+	 * migrations.
+	 */
+	@Bean
+	@ConditionalOnClass(FlywayConfigurationCustomizer.class)
+	FlywayConfigurationCustomizer emailOutboxSchema() {
+		return (configuration) -> {
+			List<Location> locations = new ArrayList<>(List.of(configuration.getLocations()));
+			locations.add(new Location(SCHEMA_LOCATION));
+			configuration.locations(locations.toArray(Location[]::new));
+		};
+	}
 
 	@Bean
 	OutboxStore emailOutboxStore(JdbcClient jdbc) {

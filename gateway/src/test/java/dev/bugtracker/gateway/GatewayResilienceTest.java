@@ -74,6 +74,20 @@ class GatewayResilienceTest {
 	}
 
 	@Test
+	void retriesAPostOnlyWhenItCarriesAnIdempotencyKey() {
+		for (int i = 0; i < 6; i++) {
+			client().post().uri("/users/ok").header("Idempotency-Key", "key-" + i).exchange().expectStatus().isOk();
+		}
+		int refused = 0;
+		for (int i = 0; i < 6; i++) {
+			if (client().post().uri("/users/ok").exchange().returnResult(String.class).getStatus().value() == 503) {
+				refused++;
+			}
+		}
+		assertThat(refused).as("unkeyed POSTs that hit the dead instance are not retried").isPositive();
+	}
+
+	@Test
 	void passesTheServicesOwn4xxAnswersOnUntouched() {
 		client().get()
 			.uri("/users/missing")

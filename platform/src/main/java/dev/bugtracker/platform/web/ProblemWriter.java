@@ -14,15 +14,16 @@ import org.springframework.http.ProblemDetail;
  * Writes a {@link ProblemDetail} from a servlet filter, where no controller advice
  * applies.
  */
-class ProblemWriter {
+public class ProblemWriter {
 
 	private final JsonMapper mapper;
 
-	ProblemWriter(JsonMapper mapper) {
+	public ProblemWriter(JsonMapper mapper) {
 		this.mapper = mapper;
 	}
 
-	void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem) throws IOException {
+	public void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem)
+			throws IOException {
 		if (problem.getInstance() == null) {
 			problem.setInstance(URI.create(request.getRequestURI()));
 		}

@@ -1,0 +1,115 @@
+package dev.bugtracker.platform.idempotency;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.bugtracker.platform.web.ProblemWriter;
+import org.flywaydb.core.api.Location;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Honours {@code Idempotency-Key} on the POST paths a service lists in
+ * {@code bugtracker.idempotency.paths}, when {@code bugtracker.idempotency.enabled=true}.
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnProperty(prefix = "bugtracker.idempotency", name = "enabled", havingValue = "true")
+@EnableConfigurationProperties(IdempotencyProperties.class)
+public final class IdempotencyAutoConfiguration {
+
+	private static final Logger log = LoggerFactory.getLogger(IdempotencyAutoConfiguration.class);
+
+	/** Where the {@code idempotency_key} schema lives (a repeatable Flyway migration). */
+	public static final String SCHEMA_LOCATION = "classpath:db/idempotency";
+
+	@Bean
+	@ConditionalOnClass(FlywayConfigurationCustomizer.class)
+	FlywayConfigurationCustomizer idempotencySchema() {
+		return (configuration) -> {
+			List<Location> locations = new ArrayList<>(List.of(configuration.getLocations()));
+			locations.add(new Location(SCHEMA_LOCATION));
+			configuration.locations(locations.toArray(Location[]::new));
+		};
+	}
+
+	@Bean
+	IdempotencyStore idempotencyStore(JdbcClient jdbc) {
+		return new IdempotencyStore(jdbc, Clock.systemUTC());
+	}
+
+	/**
+	 * After the body size limit and the form-encoded JSON relabelling, before everything
+	 * else.
+	 */
+	@Bean
+	FilterRegistrationBean<IdempotencyFilter> idempotencyFilter(IdempotencyStore store,
+			IdempotencyProperties properties, JsonMapper mapper) {
+		FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(
+				new IdempotencyFilter(store, properties, new ProblemWriter(mapper)));
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 12);
+		return registration;
+	}
+
+	/** Deletes expired keys every ten minutes. */
+	@Bean
+	SmartLifecycle idempotencyKeyJanitor(IdempotencyStore store) {
+		return new SmartLifecycle() {
+
+			private volatile ScheduledExecutorService executor;
+
+			@Override
+			public void start() {
+				this.executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+					Thread thread = new Thread(runnable, "idempotency-key-janitor");
+					thread.setDaemon(true);
+					return thread;
+				});
+				this.executor.scheduleWithFixedDelay(() -> {
+					try {
+						int deleted = store.deleteExpired();
+						if (deleted > 0) {
+							log.info("Removed {} expired idempotency keys", deleted);
+						}
+					}
+					catch (RuntimeException ex) {
+						log.warn("Could not remove expired idempotency keys: {}", ex.toString());
+					}
+				}, 1, 10, TimeUnit.MINUTES);
+			}
+
+			@Override
+			public void stop() {
+				ScheduledExecutorService running = this.executor;
+				this.executor = null;
+				if (running != null) {
+					running.shutdownNow();
+				}
+			}
+
+			@Override
+			public boolean isRunning() {
+				return this.executor != null;
+			}
+
+		};
+	}
+
+}

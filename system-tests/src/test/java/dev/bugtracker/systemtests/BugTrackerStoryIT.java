@@ -156,6 +156,30 @@ class BugTrackerStoryIT {
 		assertThat(searchIds(stack, "/bugs?q=" + title.substring(title.length() - 36))).isEmpty();
 	}
 
+	@Test
+	void aKeyedPostRepeatedThroughTheGatewayCreatesOneComment(Stack stack) {
+		int gw = stack.gatewayPort;
+		long author = id(
+				stack.json("POST", gw, "/users", "{\"email\": \"keyed-" + UUID.randomUUID() + "@example.com\"}"));
+		long bug = id(stack.json("POST", gw, "/bugs", "{\"title\": \"Keyed\", \"reporterId\": " + author + "}"));
+		String key = UUID.randomUUID().toString();
+		String body = "{\"authorId\": " + author + ", \"body\": \"Only once\"}";
+
+		HttpResponse<String> first = stack.json("POST", gw, "/bugs/" + bug + "/comments", body, "Idempotency-Key", key);
+		HttpResponse<String> repeat = stack.json("POST", gw, "/bugs/" + bug + "/comments", body, "Idempotency-Key",
+				key);
+		HttpResponse<String> other = stack.json("POST", gw, "/bugs/" + bug + "/comments",
+				"{\"authorId\": " + author + ", \"body\": \"Something else\"}", "Idempotency-Key", key);
+
+		assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+		assertThat(repeat.statusCode()).isEqualTo(201);
+		assertThat(repeat.body()).isEqualTo(first.body());
+		assertThat(repeat.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+		assertThat(other.statusCode()).isEqualTo(422);
+		HttpResponse<String> comments = stack.get(gw, "/bugs/" + bug + "/comments");
+		assertThat((Integer) JsonPath.read(comments.body(), "$.page.totalElements")).isEqualTo(1);
+	}
+
 	private static List<Long> searchIds(Stack stack, String path) {
 		HttpResponse<String> page = stack.get(stack.gatewayPort, path);
 		ok(page);

@@ -227,6 +227,7 @@ final class Stack implements AutoCloseable {
 	}
 
 	private void stopAll() {
+		this.all.forEach(ServiceProcess::signalStop);
 		this.all.forEach(ServiceProcess::stop);
 	}
 

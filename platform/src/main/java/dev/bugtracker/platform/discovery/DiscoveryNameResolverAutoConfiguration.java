@@ -6,9 +6,12 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
+import org.springframework.cloud.client.serviceregistry.Registration;
+import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
 import org.springframework.cloud.commons.util.UtilAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
@@ -22,7 +25,25 @@ import org.springframework.context.event.EventListener;
 		beforeName = "org.springframework.boot.grpc.client.autoconfigure.GrpcClientAutoConfiguration")
 @ConditionalOnClass({ NameResolverRegistry.class, DiscoveryClient.class })
 @ConditionalOnBean(DiscoveryClient.class)
+@EnableConfigurationProperties(ShutdownProperties.class)
 public final class DiscoveryNameResolverAutoConfiguration {
+
+	/**
+	 * Leave the registry before draining, when this instance registers itself.
+	 * @param registry the service registry (Eureka's is typed to its own registration
+	 * class)
+	 * @param registration this instance's registration
+	 * @param properties the delay callers need to notice
+	 * @return the lifecycle
+	 */
+	@Bean
+	@ConditionalOnBean({ ServiceRegistry.class, Registration.class })
+	@SuppressWarnings("unchecked")
+	DeregisterBeforeShutdown deregisterBeforeShutdown(ServiceRegistry<?> registry, Registration registration,
+			ShutdownProperties properties) {
+		return new DeregisterBeforeShutdown((ServiceRegistry<Registration>) registry, registration,
+				properties.deregistrationDelay());
+	}
 
 	@Bean
 	DiscoveryNameResolverRegistration discoveryNameResolverRegistration(DiscoveryClient discoveryClient) {

@@ -43,6 +43,20 @@ class GatewayErrorsTest {
 	}
 
 	@Test
+	void servesASwaggerUiListingBothServices() {
+		client().get().uri("/swagger-ui.html").exchange().expectStatus().is3xxRedirection();
+		client().get()
+			.uri("/v3/api-docs/swagger-config")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.urls[*].url")
+			.value((urls) -> org.assertj.core.api.Assertions.assertThat(urls.toString().replace("\\/", "/"))
+				.contains("/api-docs/users-service", "/api-docs/bugs-service"));
+	}
+
+	@Test
 	void answersAnUnroutedPathWith404Problem() {
 		client().post()
 			.uri("/nowhere")

@@ -126,6 +126,20 @@ class WalkingSkeletonIT {
 
 	@Test
 	@Order(7)
+	void openApiDescriptionsOfBothServicesComeThroughTheGateway(Stack stack) {
+		HttpResponse<String> users = stack.get(stack.gatewayPort, "/api-docs/users-service");
+		HttpResponse<String> bugs = stack.get(stack.gatewayPort, "/api-docs/bugs-service");
+
+		assertThat(users.statusCode()).isEqualTo(200);
+		assertThat((java.util.Map<String, Object>) JsonPath.read(users.body(), "$.paths")).containsKeys("/users",
+				"/users/create", "/users/{id}");
+		assertThat(bugs.statusCode()).isEqualTo(200);
+		assertThat((java.util.Map<String, Object>) JsonPath.read(bugs.body(), "$.paths")).containsKeys("/bugs",
+				"/bugs/{id}/transitions");
+	}
+
+	@Test
+	@Order(8)
 	void registrationsSurviveNotificatorOutageAndEveryEmailArrivesOnce(Stack stack) throws Exception {
 		stack.notificator.stop();
 

@@ -61,6 +61,20 @@ final class ServiceProcess {
 		return this.process != null && this.process.isAlive();
 	}
 
+	/**
+	 * Send a signal, e.g. {@code STOP} to freeze the process as a hung service would,
+	 * {@code CONT} to let it go on.
+	 */
+	synchronized void signal(String signal) throws IOException, InterruptedException {
+		if (this.process == null) {
+			throw new IllegalStateException(this.name + " is not running");
+		}
+		int exit = new ProcessBuilder("kill", "-" + signal, String.valueOf(this.process.pid())).start().waitFor();
+		if (exit != 0) {
+			throw new IllegalStateException("kill -" + signal + " " + this.process.pid() + " failed");
+		}
+	}
+
 	/** Send SIGTERM without waiting, so that several services can shut down at once. */
 	synchronized void signalStop() {
 		if (this.process != null) {

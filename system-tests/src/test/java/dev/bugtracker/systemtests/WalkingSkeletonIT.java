@@ -165,4 +165,34 @@ class WalkingSkeletonIT {
 		assertThat(ids).allSatisfy((id) -> assertThat(stack.emailsWithKey("users:welcome:" + id)).hasSize(1));
 	}
 
+	@Test
+	@Order(9)
+	void writesStayFastWhileNotificatorHangsAndEveryEmailArrivesOnceWhenItResumes(Stack stack) throws Exception {
+		List<Integer> ids = new ArrayList<>();
+		stack.notificator.signal("STOP");
+		try {
+			for (int i = 0; i < 3; i++) {
+				long start = System.nanoTime();
+				HttpResponse<String> created = stack.send(HttpRequest.newBuilder(stack.uri(stack.gatewayPort, "/users"))
+					.header("Content-Type", "application/json")
+					.POST(BodyPublishers
+						.ofString("{\"email\": \"hang-" + i + "-" + UUID.randomUUID() + "@example.com\"}")));
+				Duration took = Duration.ofNanos(System.nanoTime() - start);
+				assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+				// A registration never waits for notificator: well under its 3 s gRPC
+				// deadline.
+				assertThat(took).isLessThan(Duration.ofSeconds(1));
+				ids.add(JsonPath.read(created.body(), "$.id"));
+			}
+		}
+		finally {
+			stack.notificator.signal("CONT");
+		}
+		stack.await(Duration.ofSeconds(90), "every email queued while notificator hung is delivered",
+				() -> ids.stream().allMatch((id) -> !stack.emailsWithKey("users:welcome:" + id).isEmpty()));
+		stack.await(Duration.ofSeconds(30), "the outbox is empty",
+				() -> stack.metric(stack.usersPort, "bugtracker_outbox_pending{application=\"users-service\"}") == 0.0);
+		assertThat(ids).allSatisfy((id) -> assertThat(stack.emailsWithKey("users:welcome:" + id)).hasSize(1));
+	}
+
 }

@@ -25,6 +25,9 @@ final class ServiceProcess {
 
 	private Process process;
 
+	/** The HTTP port, for instances started during a test. */
+	int port;
+
 	ServiceProcess(String name, Path jar, Path workdir, Map<String, String> environment, List<String> arguments) {
 		this.name = name;
 		this.jar = jar;
@@ -65,6 +68,13 @@ final class ServiceProcess {
 	 * Send a signal, e.g. {@code STOP} to freeze the process as a hung service would,
 	 * {@code CONT} to let it go on.
 	 */
+	/** Kill the JVM at once (SIGKILL), as a crash would, without waiting. */
+	synchronized void kill() {
+		if (this.process != null) {
+			this.process.destroyForcibly();
+		}
+	}
+
 	synchronized void signal(String signal) throws IOException, InterruptedException {
 		if (this.process == null) {
 			throw new IllegalStateException(this.name + " is not running");

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -55,6 +56,10 @@ final class Stack implements AutoCloseable {
 
 	private final List<ServiceProcess> all;
 
+	private final EmbeddedPostgres postgres;
+
+	private final List<ServiceProcess> extra = new java.util.concurrent.CopyOnWriteArrayList<>();
+
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
 	private final Thread shutdownHook = new Thread(this::stopAll, "system-test-stack-shutdown");
@@ -65,6 +70,18 @@ final class Stack implements AutoCloseable {
 		this.workdir = Path.of(System.getProperty("bugtracker.workdir", "target/stack"))
 			.resolve("run-" + System.currentTimeMillis());
 		Files.createDirectories(this.workdir);
+		// PostgreSQL, as in production: one database per service, shared by all its
+		// instances.
+		this.postgres = EmbeddedPostgres.builder().start();
+		try (var connection = this.postgres.getPostgresDatabase().getConnection();
+				var statement = connection.createStatement()) {
+			for (String database : List.of("users", "bugs", "notificator")) {
+				statement.execute("create database " + database);
+			}
+		}
+		catch (java.sql.SQLException ex) {
+			throw new IOException("Could not create the services' databases", ex);
+		}
 		Map<String, String> env = Map.of("EUREKA_URL", "http://127.0.0.1:" + this.registryPort + "/eureka/");
 		this.registry = service(root, version, "registry", env, this.registryPort);
 		this.notificator = service(root, version, "notificator-service", env, this.notificatorPort,
@@ -77,6 +94,29 @@ final class Stack implements AutoCloseable {
 		this.gateway = service(root, version, "gateway", env, this.gatewayPort);
 		this.all = List.of(this.gateway, this.bugs, this.users, this.notificator, this.registry);
 		Runtime.getRuntime().addShutdownHook(this.shutdownHook);
+	}
+
+	private String database(String name) {
+		return "--spring.datasource.url=" + this.postgres.getJdbcUrl("postgres", name);
+	}
+
+	/**
+	 * Start another instance of users-service on a free port, sharing the database;
+	 * stopped with the stack.
+	 */
+	ServiceProcess startAnotherUsersInstance() throws IOException {
+		int port = freePort();
+		Path root = Path.of(System.getProperty("bugtracker.root", ".."));
+		String version = System.getProperty("bugtracker.version", "0.1.0-SNAPSHOT");
+		ServiceProcess instance = new ServiceProcess("users-service-" + port,
+				root.resolve("users-service/target/users-service-" + version + ".jar"), this.workdir,
+				Map.of("EUREKA_URL", "http://127.0.0.1:" + this.registryPort + "/eureka/"),
+				List.of("--server.port=" + port, "--bugtracker.outbox.max-backoff=2s", database("users")));
+		this.extra.add(instance);
+		instance.start();
+		awaitReady(instance, port);
+		instance.port = port;
+		return instance;
 	}
 
 	private ServiceProcess service(Path root, String version, String name, Map<String, String> env, int port,
@@ -227,8 +267,16 @@ final class Stack implements AutoCloseable {
 	}
 
 	private void stopAll() {
+		this.extra.forEach(ServiceProcess::signalStop);
 		this.all.forEach(ServiceProcess::signalStop);
+		this.extra.forEach(ServiceProcess::stop);
 		this.all.forEach(ServiceProcess::stop);
+		try {
+			this.postgres.close();
+		}
+		catch (IOException ex) {
+			// The JVM is going away; the server process dies with its data directory.
+		}
 	}
 
 	static int freePort() {

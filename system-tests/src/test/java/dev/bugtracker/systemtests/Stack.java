@@ -85,12 +85,12 @@ final class Stack implements AutoCloseable {
 		Map<String, String> env = Map.of("EUREKA_URL", "http://127.0.0.1:" + this.registryPort + "/eureka/");
 		this.registry = service(root, version, "registry", env, this.registryPort);
 		this.notificator = service(root, version, "notificator-service", env, this.notificatorPort,
-				"--spring.grpc.server.port=" + this.notificatorGrpcPort);
+				"--spring.grpc.server.port=" + this.notificatorGrpcPort, database("notificator"));
 		this.users = service(root, version, "users-service", env, this.usersPort,
 				// Retry quickly after an outage so the test does not wait out a long
 				// backoff.
-				"--bugtracker.outbox.max-backoff=2s");
-		this.bugs = service(root, version, "bugs-service", env, this.bugsPort);
+				"--bugtracker.outbox.max-backoff=2s", database("users"));
+		this.bugs = service(root, version, "bugs-service", env, this.bugsPort, database("bugs"));
 		this.gateway = service(root, version, "gateway", env, this.gatewayPort);
 		this.all = List.of(this.gateway, this.bugs, this.users, this.notificator, this.registry);
 		Runtime.getRuntime().addShutdownHook(this.shutdownHook);
@@ -176,7 +176,7 @@ final class Stack implements AutoCloseable {
 
 	HttpResponse<String> send(HttpRequest.Builder request) {
 		try {
-			return this.http.send(request.timeout(Duration.ofSeconds(10)).build(),
+			return this.http.send(request.timeout(Duration.ofSeconds(30)).build(),
 					HttpResponse.BodyHandlers.ofString());
 		}
 		catch (IOException ex) {

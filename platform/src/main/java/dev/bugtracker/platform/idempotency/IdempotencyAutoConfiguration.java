@@ -1,14 +1,12 @@
 package dev.bugtracker.platform.idempotency;
 
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.bugtracker.platform.flyway.FlywayLocations;
 import dev.bugtracker.platform.web.ProblemWriter;
-import org.flywaydb.core.api.Location;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -43,11 +41,7 @@ public final class IdempotencyAutoConfiguration {
 	@Bean
 	@ConditionalOnClass(FlywayConfigurationCustomizer.class)
 	FlywayConfigurationCustomizer idempotencySchema() {
-		return (configuration) -> {
-			List<Location> locations = new ArrayList<>(List.of(configuration.getLocations()));
-			locations.add(new Location(SCHEMA_LOCATION));
-			configuration.locations(locations.toArray(Location[]::new));
-		};
+		return FlywayLocations.adding(SCHEMA_LOCATION);
 	}
 
 	@Bean

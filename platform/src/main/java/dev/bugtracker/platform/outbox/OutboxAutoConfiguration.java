@@ -1,8 +1,6 @@
 package dev.bugtracker.platform.outbox;
 
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -10,12 +8,12 @@ import java.util.function.Supplier;
 import dev.bugtracker.api.notificator.v1.NotificatorGrpc;
 import dev.bugtracker.platform.discovery.DiscoveryNameResolverAutoConfiguration;
 import dev.bugtracker.platform.discovery.DiscoveryNameResolverAutoConfiguration.DiscoveryNameResolverRegistration;
+import dev.bugtracker.platform.flyway.FlywayLocations;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
-import org.flywaydb.core.api.Location;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -49,11 +47,7 @@ public final class OutboxAutoConfiguration {
 	@Bean
 	@ConditionalOnClass(FlywayConfigurationCustomizer.class)
 	FlywayConfigurationCustomizer emailOutboxSchema() {
-		return (configuration) -> {
-			List<Location> locations = new ArrayList<>(List.of(configuration.getLocations()));
-			locations.add(new Location(SCHEMA_LOCATION));
-			configuration.locations(locations.toArray(Location[]::new));
-		};
+		return FlywayLocations.adding(SCHEMA_LOCATION);
 	}
 
 	@Bean

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -38,8 +37,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"resilience4j.circuitbreaker.instances.bugs-service.sliding-window-size=4",
 				"resilience4j.circuitbreaker.instances.bugs-service.wait-duration-in-open-state=60s" })
 class GatewayResilienceTest {
-
-	private static final AtomicInteger served = new AtomicInteger();
 
 	private static final ScheduledExecutorService slow = Executors.newSingleThreadScheduledExecutor();
 
@@ -184,7 +181,6 @@ class GatewayResilienceTest {
 	}
 
 	private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
-		served.incrementAndGet();
 		exchange.getRequestBody().readAllBytes();
 		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 		exchange.getResponseHeaders().set("Content-Type", type);

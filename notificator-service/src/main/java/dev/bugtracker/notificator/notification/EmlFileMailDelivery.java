@@ -34,10 +34,6 @@ class EmlFileMailDelivery implements MailDelivery {
 		this.from = from;
 	}
 
-	Path directory() {
-		return this.directory;
-	}
-
 	@Override
 	public void deliver(Notification notification) {
 		try {

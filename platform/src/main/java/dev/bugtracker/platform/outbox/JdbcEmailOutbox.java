@@ -1,6 +1,5 @@
 package dev.bugtracker.platform.outbox;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -31,8 +30,7 @@ class JdbcEmailOutbox implements EmailOutbox {
 			throw new IllegalStateException(
 					"EmailOutbox.enqueue must run inside the transaction of the change that causes the email");
 		}
-		Map<String, String> trace = new HashMap<>(this.traceContext.get());
-		this.store.insert(email, trace.get("traceparent"));
+		this.store.insert(email, this.traceContext.get().get("traceparent"));
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 
 			@Override

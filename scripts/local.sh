@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Runs the whole bug tracker locally: five JVMs on 127.0.0.1, logs in var/log, pids in var/run.
 #
-#   scripts/local.sh up        build what is missing or stale, start what is not running, wait until ready
-#   scripts/local.sh status    show every service: pid, ports, health
-#   scripts/local.sh down      stop every service gracefully (SIGTERM, then SIGKILL after 30 s)
-#   scripts/local.sh logs SVC  follow one service's log
+#   scripts/local.sh up [--scale SVC=N ...]
+#                              build what is missing or stale, start what is not running, wait until
+#                              ready; --scale runs exactly N instances of users-service, bugs-service or
+#                              notificator-service (extra ones on free ports; surplus ones stop gracefully)
+#   scripts/local.sh build     build what is missing or stale, start nothing
+#   scripts/local.sh status    show every instance: pid, ports, memory, health
+#   scripts/local.sh down      stop every instance gracefully (SIGTERM, then SIGKILL after 30 s)
+#   scripts/local.sh logs SVC  follow one instance's log (users-service, users-service-2, ...)
 #
 # Needs a JDK 17 or newer: `java` on the PATH, or JAVA_HOME. JAVA_OPTS overrides the JVM options.
 set -euo pipefail
@@ -13,6 +17,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 SERVICES=(registry notificator-service users-service bugs-service gateway)
+SCALABLE=(notificator-service users-service bugs-service)
+# The first instance of each service listens on these ports; extra instances (users-service-2, ...) get
+# free ports, written to var/run/<instance>.ports.
 declare -A HTTP_PORT=([registry]=8761 [notificator-service]=8803 [users-service]=8800 [bugs-service]=8801 [gateway]=8080)
 declare -A GRPC_PORT=([notificator-service]=8802)
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
@@ -20,6 +27,9 @@ JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # start from about 40 s to about 25 s on 2 cores and use less memory; peak throughput is lower, so
 # benchmarks pass their own JAVA_OPTS.
 JAVA_OPTS="${JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx256m -XX:+ExitOnOutOfMemoryError}"
+# Instances of a service share its H2 database (AUTO_SERVER=TRUE in configs/): the first process to
+# open it serves it to the others over TCP, bound to loopback only by this property.
+H2_OPTS="-Dh2.bindAddress=127.0.0.1"
 LOG_DIR="$ROOT/var/log"
 RUN_DIR="$ROOT/var/run"
 GATEWAY="http://127.0.0.1:${HTTP_PORT[gateway]}"
@@ -32,17 +42,55 @@ jar_of() {
   printf '%s' "$jar"
 }
 
+# users-service-2 -> users-service
+service_of() { printf '%s' "${1%-[0-9]*}"; }
+
+# The instances that have a pid file, first instances first: "users-service users-service-2 ...".
+instances_of() {
+  local service=$1 file
+  [ -f "$RUN_DIR/$service.pid" ] && printf '%s\n' "$service"
+  for file in "$RUN_DIR/$service"-[0-9]*.pid; do
+    [ -f "$file" ] && basename "$file" .pid
+  done | sort -t- -k3 -n
+  return 0
+}
+
 pid_of() {
-  local file="$RUN_DIR/$1.pid" pid
+  local file="$RUN_DIR/$1.pid" pid service
+  service=$(service_of "$1")
   [ -f "$file" ] || return 1
   pid=$(cat "$file")
   # Only our own JVM counts: a recycled pid of some other program does not.
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$1/target/$1"; then
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$service/target/$service"; then
     printf '%s' "$pid"
     return 0
   fi
-  rm -f "$file"
+  rm -f "$file" "$RUN_DIR/$1.ports"
   return 1
+}
+
+# "HTTP [GRPC]" of an instance.
+ports_of() {
+  if [ -f "$RUN_DIR/$1.ports" ]; then
+    cat "$RUN_DIR/$1.ports"
+  else
+    printf '%s %s' "${HTTP_PORT[$1]}" "${GRPC_PORT[$1]:-}"
+  fi
+}
+
+# A port nobody listens on, from the dynamic range; the kernel picks such ports for clients only above
+# ip_local_port_range's start, so 20000-32767 is left to us.
+# free_port [EXCEPT]
+free_port() {
+  local port tries
+  for ((tries = 0; tries < 200; tries++)); do
+    port=$((20000 + RANDOM % 12768))
+    if [ "$port" != "${1:-}" ] && ! port_in_use "$port" && ! grep -qw -- "$port" "$RUN_DIR"/*.ports 2>/dev/null; then
+      printf '%s' "$port"
+      return 0
+    fi
+  done
+  die "found no free port"
 }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -99,20 +147,109 @@ check_ports() {
   done
 }
 
-start_service() {
-  local service=$1 pid jar args=()
-  if pid=$(pid_of "$service"); then
-    printf '  %-20s already running (pid %s)\n' "$service" "$pid"
+# start_instance NAME [HTTP_PORT [GRPC_PORT]]: the first instance takes the service's fixed ports.
+start_instance() {
+  local instance=$1 service pid jar http grpc args=()
+  service=$(service_of "$instance")
+  if pid=$(pid_of "$instance"); then
+    printf '  %-22s already running (pid %s)\n' "$instance" "$pid"
     return 0
   fi
   jar=$(jar_of "$service")
   [ -n "$jar" ] || die "no jar for $service"
-  [ -n "${GRPC_PORT[$service]:-}" ] && args+=("--spring.grpc.server.port=${GRPC_PORT[$service]}")
+  http=${2:-${HTTP_PORT[$service]}}
+  grpc=${3:-${GRPC_PORT[$service]:-}}
+  [ -n "$grpc" ] && args+=("--spring.grpc.server.port=$grpc")
   # shellcheck disable=SC2086
-  nohup "$JAVA" $JAVA_OPTS -jar "$jar" "--server.port=${HTTP_PORT[$service]}" "${args[@]}" \
-    >>"$LOG_DIR/$service.log" 2>&1 </dev/null &
-  echo $! >"$RUN_DIR/$service.pid"
-  printf '  %-20s started (pid %s), log: var/log/%s.log\n' "$service" "$!" "$service"
+  nohup "$JAVA" $JAVA_OPTS $H2_OPTS -jar "$jar" "--server.port=$http" "${args[@]}" \
+    >>"$LOG_DIR/$instance.log" 2>&1 </dev/null &
+  echo $! >"$RUN_DIR/$instance.pid"
+  [ "$instance" = "$service" ] || printf '%s %s' "$http" "$grpc" >"$RUN_DIR/$instance.ports"
+  printf '  %-22s started (pid %s), ports %s, log: var/log/%s.log\n' "$instance" "$!" "$http${grpc:+,$grpc(grpc)}" "$instance"
+}
+
+# Stops instances gracefully, all at once: SIGTERM (they leave Eureka, then drain), SIGKILL after 30 s.
+stop_instances() {
+  local instance pid pids=() names=()
+  for instance in "$@"; do
+    if pid=$(pid_of "$instance"); then
+      kill -TERM "$pid" 2>/dev/null || true
+      printf '  %-22s stopping (pid %s)\n' "$instance" "$pid"
+      pids+=("$pid")
+      names+=("$instance")
+    fi
+  done
+  local i deadline=$((SECONDS + 30))
+  for i in "${!pids[@]}"; do
+    while kill -0 "${pids[$i]}" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+    if kill -0 "${pids[$i]}" 2>/dev/null; then
+      printf '  %-22s did not stop in 30 s; killing it\n' "${names[$i]}"
+      kill -KILL "${pids[$i]}" 2>/dev/null || true
+    fi
+  done
+  for instance in "$@"; do
+    rm -f "$RUN_DIR/$instance.pid" "$RUN_DIR/$instance.ports"
+  done
+}
+
+readiness_of() {
+  local http
+  read -r http _ <<<"$(ports_of "$1")"
+  curl -s -m 2 "http://127.0.0.1:$http/actuator/health/readiness" 2>/dev/null \
+    | grep -o '"status":"[A-Z_]*"' | head -n 1 | cut -d'"' -f4 || true
+}
+
+# Waits until the given instances are ready (their readiness probe says UP).
+wait_instances_ready() {
+  [ $# -gt 0 ] || return 0
+  local deadline=$((SECONDS + 180)) instance pending
+  printf 'Waiting for %s ' "$*"
+  while :; do
+    pending=0
+    for instance in "$@"; do
+      if ! pid_of "$instance" >/dev/null; then
+        printf '\n'
+        tail -n 30 "$LOG_DIR/$instance.log" >&2 || true
+        die "$instance exited during startup; its log is var/log/$instance.log (last lines above)"
+      fi
+      [ "$(readiness_of "$instance")" = UP ] || pending=1
+    done
+    if [ $pending = 0 ]; then
+      printf ' ready\n'
+      return 0
+    fi
+    [ $SECONDS -lt $deadline ] || { printf '\n'; die "not ready after 180 s; see var/log/ and 'scripts/local.sh status'"; }
+    printf '.'
+    sleep 0.5
+  done
+}
+
+# Brings a service to exactly N instances: starts the missing ones on free ports, and stops the
+# surplus ones (the newest first) gracefully.
+scale_service() {
+  local service=$1 count=$2 instances=() instance n started=() surplus=()
+  mapfile -t instances < <(instances_of "$service")
+  for instance in "${instances[@]}"; do
+    n=${instance##*-}
+    [ "$instance" = "$service" ] && n=1
+    [ "$n" -gt "$count" ] && surplus+=("$instance")
+  done
+  if [ ${#surplus[@]} -gt 0 ]; then
+    printf 'Scaling %s down to %s:\n' "$service" "$count"
+    stop_instances "${surplus[@]}"
+  fi
+  for ((n = 2; n <= count; n++)); do
+    instance="$service-$n"
+    if ! pid_of "$instance" >/dev/null; then
+      [ ${#started[@]} -gt 0 ] || printf 'Scaling %s up to %s:\n' "$service" "$count"
+      local http grpc=
+      http=$(free_port)
+      [ -n "${GRPC_PORT[$service]:-}" ] && grpc=$(free_port "$http")
+      start_instance "$instance" "$http" "$grpc"
+      started+=("$instance")
+    fi
+  done
+  wait_instances_ready "${started[@]}"
 }
 
 http_status() { curl -s -o /dev/null -m 2 -w '%{http_code}' "$1" 2>/dev/null || true; }
@@ -139,21 +276,43 @@ wait_ready() {
 }
 
 cmd_up() {
-  local start_ns
-  start_ns=$(date +%s%N)
+  local start_ns scale=() arg service count started=0
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --scale) [ $# -ge 2 ] || die "--scale needs SERVICE=N"; arg=$2; shift 2 ;;
+      --scale=*) arg=${1#--scale=}; shift ;;
+      *) die "unknown option '$1' (usage: scripts/local.sh up [--scale SERVICE=N ...])" ;;
+    esac
+    service=${arg%%=*}
+    count=${arg#*=}
+    [[ " ${SCALABLE[*]} " == *" $service "* ]] \
+      || die "cannot scale '$service': only ${SCALABLE[*]} run as several instances (registry and gateway have fixed ports)"
+    [[ "$count" =~ ^[0-9]+$ ]] && [ "$count" -ge 1 ] && [ "$count" -le 9 ] \
+      || die "--scale $arg: the number of instances must be 1 to 9 ('scripts/local.sh down' stops everything)"
+    scale+=("$service=$count")
+  done
   check_java
   mkdir -p "$LOG_DIR" "$RUN_DIR" "$ROOT/var/mail" "$ROOT/var/data"
   check_ports
   build_if_needed
+  start_ns=$(date +%s%N)
   printf 'Starting services:\n'
   for service in "${SERVICES[@]}"; do
-    start_service "$service"
+    pid_of "$service" >/dev/null || started=1
+    start_instance "$service"
   done
   wait_ready
-  local elapsed_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+  local elapsed_ms=$(( ($(date +%s%N) - start_ns) / 1000000 )) ready
+  ready="first routed request $((elapsed_ms / 1000)).$(printf '%03d' $((elapsed_ms % 1000))) s after the start"
+  [ $started = 1 ] || ready="it was already running"
+  # Extra instances start once the first ones are up: they then find their database migrated and open
+  # it through the first instance.
+  for arg in "${scale[@]}"; do
+    scale_service "${arg%%=*}" "${arg#*=}"
+  done
   cat <<MSG
 
-Bugtracker is up (ready in $((elapsed_ms / 1000)).$(printf '%03d' $((elapsed_ms % 1000))) s).
+Bugtracker is up ($ready).
   Gateway           $GATEWAY
   Eureka dashboard  http://127.0.0.1:${HTTP_PORT[registry]}/
   Emails            var/mail/*.eml     Logs  var/log/<service>.log     Data  var/data/
@@ -167,42 +326,42 @@ MSG
 }
 
 cmd_down() {
-  local service pid i stopped=0
+  local i service instances=() all=()
+  # Gateway first, registry last; the instances of a service stop together.
   for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do
     service=${SERVICES[$i]}
-    if pid=$(pid_of "$service"); then
-      kill -TERM "$pid" 2>/dev/null || true
-      printf '  %-20s stopping (pid %s)\n' "$service" "$pid"
-      stopped=1
-    fi
+    mapfile -t instances < <(instances_of "$service")
+    all+=("${instances[@]}")
   done
-  for service in "${SERVICES[@]}"; do
-    if pid=$(pid_of "$service"); then
-      local deadline=$((SECONDS + 30))
-      while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
-      if kill -0 "$pid" 2>/dev/null; then
-        printf '  %-20s did not stop in 30 s; killing it\n' "$service"
-        kill -KILL "$pid" 2>/dev/null || true
-      fi
-    fi
-    rm -f "$RUN_DIR/$service.pid"
+  local running=()
+  for service in "${all[@]}"; do
+    pid_of "$service" >/dev/null && running+=("$service")
   done
-  [ $stopped = 1 ] && printf 'Stopped.\n' || printf 'Nothing was running.\n'
+  if [ ${#running[@]} -eq 0 ]; then
+    printf 'Nothing was running.\n'
+    return 0
+  fi
+  stop_instances "${running[@]}"
+  printf 'Stopped.\n'
 }
 
 cmd_status() {
-  local service pid ports health rss
-  printf '%-20s %-8s %-12s %-10s %s\n' SERVICE PID PORTS RSS HEALTH
+  local service instance instances pid http grpc ports health rss
+  printf '%-22s %-8s %-18s %-10s %s\n' INSTANCE PID PORTS RSS HEALTH
   for service in "${SERVICES[@]}"; do
-    ports=${HTTP_PORT[$service]}${GRPC_PORT[$service]:+,${GRPC_PORT[$service]}(grpc)}
-    if pid=$(pid_of "$service"); then
-      rss=$(awk '/VmRSS/ {printf "%d MiB", $2/1024}' "/proc/$pid/status" 2>/dev/null || echo '?')
-      health=$(curl -s -m 2 "http://127.0.0.1:${HTTP_PORT[$service]}/actuator/health/readiness" 2>/dev/null \
-        | grep -o '"status":"[A-Z_]*"' | head -n 1 | cut -d'"' -f4 || true)
-      printf '%-20s %-8s %-12s %-10s %s\n' "$service" "$pid" "$ports" "$rss" "${health:-STARTING}"
-    else
-      printf '%-20s %-8s %-12s %-10s %s\n' "$service" - "$ports" - stopped
-    fi
+    mapfile -t instances < <(instances_of "$service")
+    [ ${#instances[@]} -gt 0 ] || instances=("$service")
+    for instance in "${instances[@]}"; do
+      read -r http grpc <<<"$(ports_of "$instance")"
+      ports=$http${grpc:+,$grpc(grpc)}
+      if pid=$(pid_of "$instance"); then
+        rss=$(awk '/VmRSS/ {printf "%d MiB", $2/1024}' "/proc/$pid/status" 2>/dev/null || echo '?')
+        health=$(readiness_of "$instance")
+        printf '%-22s %-8s %-18s %-10s %s\n' "$instance" "$pid" "$ports" "$rss" "${health:-STARTING}"
+      else
+        printf '%-22s %-8s %-18s %-10s %s\n' "$instance" - "$ports" - stopped
+      fi
+    done
   done
 }
 
@@ -213,9 +372,10 @@ cmd_logs() {
 }
 
 case "${1:-}" in
-  up) cmd_up ;;
+  up) shift; cmd_up "$@" ;;
+  build) check_java; build_if_needed ;;
   down) cmd_down ;;
   status) cmd_status ;;
   logs) shift; cmd_logs "$@" ;;
-  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

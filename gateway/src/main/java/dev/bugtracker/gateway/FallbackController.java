@@ -3,6 +3,7 @@ package dev.bugtracker.gateway;
 import java.net.URI;
 import java.util.concurrent.TimeoutException;
 
+import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,11 @@ class FallbackController {
 			problem = problem(service + " is failing; its circuit breaker is open and requests are not sent to it",
 					"circuit-open");
 			retryAfter = "10";
+		}
+		else if (failure instanceof BulkheadFullException) {
+			problem = problem(service + " has too many requests in flight at the gateway; this one was not sent",
+					"overloaded");
+			retryAfter = "1";
 		}
 		else if (failure instanceof TimeoutException) {
 			problem = problem(service + " did not answer in time", "timeout");

@@ -64,10 +64,6 @@ final class ServiceProcess {
 		return this.process != null && this.process.isAlive();
 	}
 
-	/**
-	 * Send a signal, e.g. {@code STOP} to freeze the process as a hung service would,
-	 * {@code CONT} to let it go on.
-	 */
 	/** Kill the JVM at once (SIGKILL), as a crash would, without waiting. */
 	synchronized void kill() {
 		if (this.process != null) {
@@ -75,6 +71,10 @@ final class ServiceProcess {
 		}
 	}
 
+	/**
+	 * Send a signal, e.g. {@code STOP} to freeze the process as a hung service would,
+	 * {@code CONT} to let it go on.
+	 */
 	synchronized void signal(String signal) throws IOException, InterruptedException {
 		if (this.process == null) {
 			throw new IllegalStateException(this.name + " is not running");

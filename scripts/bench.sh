@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# HTTP benchmark of the local stack with wrk: throughput, latency and errors through the gateway and
+# directly, cold startup, and memory after the load. Writes its results into docs/benchmarks.md.
+#
+#   scripts/bench.sh [--restart]
+#
+#   --restart     stop a running stack first, so that the cold startup is measured too
+#                 (a stack that is not running is always started cold, and timed)
+#
+# JAVA_HOME selects the JDK and JAVA_OPTS the JVM options, as for scripts/local.sh. The phases are
+# set with WARMUP (seconds of load before each measurement, default 60: the JIT needs it),
+# DURATION (seconds measured, default 20), CONNECTIONS (default 32) and THREADS (wrk threads, 2).
+# Installs wrk from Debian when it is missing (apt-get, as root or through sudo).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+WARMUP=${WARMUP:-60}
+DURATION=${DURATION:-20}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-2}
+GATEWAY=http://127.0.0.1:8080
+USERS=http://127.0.0.1:8800
+SERVICES=(registry notificator-service users-service bugs-service gateway)
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+WORK="$ROOT/var/bench"
+RESULTS="$ROOT/docs/benchmarks.md"
+RUN_ID=$(date +%s)
+
+die() { printf 'bench.sh: %s\n' "$*" >&2; exit 1; }
+
+restart=0
+for arg in "$@"; do
+  case "$arg" in
+    --restart) restart=1 ;;
+    *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  esac
+done
+
+install_wrk() {
+  command -v wrk >/dev/null 2>&1 && return 0
+  printf 'Installing wrk from Debian ...\n'
+  local sudo=()
+  [ "$(id -u)" = 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq && "${sudo[@]}" apt-get install -y -qq wrk >/dev/null \
+    || die "could not install wrk; install it (apt-get install wrk) and run again"
+}
+
+running() { [ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$GATEWAY/users?size=1" || true)" = 200 ]; }
+
+# The wrk script: the request (GET, or POST /users with a new email each time) and a RESULT line.
+write_lua() {
+  mkdir -p "$WORK"
+  cat >"$WORK/report.lua" <<'LUA'
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("tid", #threads)
+end
+function init(args)
+  prefix = args[1] or "run"
+  counter = 0
+  if args[2] == "post-user" then
+    request = function()
+      counter = counter + 1
+      local body = string.format('{"email": "bench-%s-%d-%d@example.com"}', prefix, tid, counter)
+      return wrk.format("POST", "/users", { ["Content-Type"] = "application/json" }, body)
+    end
+  end
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  local errors = e.connect + e.read + e.write + e.status + e.timeout
+  io.write(string.format("RESULT %.0f %.2f %.2f %d %d\n", summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, errors, summary.requests))
+end
+LUA
+}
+
+# run_wrk SECONDS CONNECTIONS URL [post-user] -> "rps p50 p99 errors requests"
+run_wrk() {
+  local seconds=$1 connections=$2 url=$3 mode=${4:-get} out
+  out=$(wrk -t"$THREADS" -c"$connections" -d"${seconds}s" --timeout 10s -s "$WORK/report.lua" "$url" \
+    -- "$RUN_ID-$RANDOM" "$mode" 2>&1) || die "wrk failed: $out"
+  printf '%s\n' "$out" | sed -n 's/^RESULT //p'
+}
+
+rss_table() {
+  local service pid kb total=0
+  for service in "${SERVICES[@]}"; do
+    pid=$(cat "var/run/$service.pid" 2>/dev/null || true)
+    kb=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+    total=$((total + kb))
+    printf '| %s | %d MiB |\n' "$service" $((kb / 1024))
+  done
+  printf '| **total** | **%d MiB** |\n' $((total / 1024))
+}
+
+# Replaces this JDK's section of docs/benchmarks.md (between its markers), or appends it.
+write_results() {
+  local section=$1 key=$2 begin end
+  begin="<!-- bench.sh $key -->"
+  end="<!-- /bench.sh $key -->"
+  if grep -qF "$begin" "$RESULTS"; then
+    awk -v begin="$begin" -v end="$end" -v file="$section" '
+      $0 == begin { print; while ((getline line < file) > 0) print line; skip = 1; next }
+      $0 == end { skip = 0 }
+      !skip { print }' "$RESULTS" >"$RESULTS.tmp" && mv "$RESULTS.tmp" "$RESULTS"
+  else
+    { printf '\n%s\n' "$begin"; cat "$section"; printf '%s\n' "$end"; } >>"$RESULTS"
+  fi
+}
+
+install_wrk
+write_lua
+jdk=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p')
+major=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+
+startup="not measured (the stack was already running)"
+if [ $restart = 1 ] && running; then
+  scripts/local.sh down >/dev/null
+fi
+if ! running; then
+  scripts/local.sh down >/dev/null
+  scripts/local.sh build
+  start_ns=$(date +%s%N)
+  scripts/local.sh up >/dev/null
+  ms=$((($(date +%s%N) - start_ns) / 1000000))
+  startup="$((ms / 1000)).$(printf '%03d' $((ms % 1000))) s"
+  printf 'Cold start to the first routed request: %s\n' "$startup"
+fi
+jvm_opts=$(tr '\0' ' ' <"/proc/$(cat var/run/gateway.pid)/cmdline" | sed 's/^[^ ]* //; s/ -jar .*//')
+
+printf 'Seeding: one user to read, 200 open bugs to list ...\n'
+user=$(curl -sf -XPOST "$GATEWAY/users" -H 'Content-Type: application/json' \
+  -d "{\"email\": \"bench-reader-$RUN_ID@example.com\"}" | sed -n 's/.*"id":\([0-9]*\).*/\1/p')
+[ -n "$user" ] || die "could not create the user to read"
+for ((i = 0; i < 200; i++)); do
+  curl -sf -o /dev/null -XPOST "$GATEWAY/bugs" -H 'Content-Type: application/json' \
+    -d "{\"title\": \"Benchmark bug $RUN_ID-$i\"}" || die "could not create bug $i"
+done
+
+declare -A result
+measure() {
+  local name=$1 connections=$2 url=$3 mode=${4:-get}
+  printf '%-34s warm-up %3d s ... ' "$name" "$WARMUP"
+  run_wrk "$WARMUP" "$connections" "$url" "$mode" >/dev/null
+  printf 'measuring %d s ... ' "$DURATION"
+  result[$name]=$(run_wrk "$DURATION" "$connections" "$url" "$mode")
+  printf '%s\n' "${result[$name]}"
+}
+measure "GET /users/{id}, direct" "$CONNECTIONS" "$USERS/users/$user"
+measure "GET /users/{id}, gateway" "$CONNECTIONS" "$GATEWAY/users/$user"
+measure "POST /users, gateway" "$CONNECTIONS" "$GATEWAY/users" post-user
+measure "GET /bugs?status=OPEN&size=20, gateway" "$CONNECTIONS" "$GATEWAY/bugs?status=OPEN&size=20"
+# Twice the connections, once warm: no request may be refused (bulkheads, connection pools).
+WARMUP=10 measure "GET /users/{id}, gateway, 64 conn." 64 "$GATEWAY/users/$user"
+rss=$(rss_table)
+
+read -r direct_rps _ <<<"${result["GET /users/{id}, direct"]}"
+read -r gateway_rps _ _ gateway_p99 _ <<<"${result["GET /users/{id}, gateway"]}"
+ratio=$(awk -v g="$gateway_rps" -v d="$direct_rps" 'BEGIN { printf "%.0f", 100 * g / d }')
+
+section="$WORK/section-$major.md"
+{
+  printf '### JDK %s: %s\n\n' "$major" "$jdk"
+  printf '%s, %s cores (%s), %s GiB; all five services, wrk (%d threads) and H2 on the same machine.\n' \
+    "$(date -u +%Y-%m-%d)" "$(nproc)" "$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)" \
+    "$(awk '/MemTotal/ {printf "%d", $2/1024/1024 + 0.5}' /proc/meminfo)" "$THREADS"
+  printf 'JVM options: `%s`. Each path: %d s warm-up, then %d s measured.\n\n' "$jvm_opts" "$WARMUP" "$DURATION"
+  printf '| path | conn. | req/s | p50 | p99 | errors |\n|---|---|---|---|---|---|\n'
+  for name in "GET /users/{id}, direct" "GET /users/{id}, gateway" "POST /users, gateway" \
+      "GET /bugs?status=OPEN&size=20, gateway" "GET /users/{id}, gateway, 64 conn."; do
+    read -r rps p50 p99 errors requests <<<"${result[$name]}"
+    connections=$CONNECTIONS
+    [[ "$name" == *"64 conn."* ]] && connections=64
+    printf '| %s | %d | %s | %s ms | %s ms | %s of %s |\n' "${name%, 64 conn.}" "$connections" "$rps" "$p50" "$p99" \
+      "$errors" "$requests"
+  done
+  printf '\n'
+  printf -- '- gateway/direct throughput (GET /users/{id}): **%s %%** (target ≥ 75 %%)\n' "$ratio"
+  printf -- '- p99 through the gateway at %d connections: **%s ms** (target < 25 ms)\n' "$CONNECTIONS" "$gateway_p99"
+  printf -- '- cold start of `scripts/local.sh up` to the first routed request: **%s** (target ≤ 20 s)\n' "$startup"
+  printf -- '- RSS after the load (target ≤ 1.2 GiB in all):\n\n| service | RSS |\n|---|---|\n%s\n' "$rss"
+} >"$section"
+write_results "$section" "jdk$major"
+printf '\n'
+cat "$section"
+printf '\nWritten to docs/benchmarks.md. The stack is still running: scripts/local.sh down stops it.\n'

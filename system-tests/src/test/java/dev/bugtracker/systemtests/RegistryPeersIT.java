@@ -1,0 +1,122 @@
+package dev.bugtracker.systemtests;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two registries with the "peers" profile (configs/registry.yml) replicate to each other:
+ * an instance registered with either one is listed by both. A registry recognises itself
+ * in its peer list by host name, so on one machine the two are told apart as 127.0.0.1
+ * and localhost.
+ */
+class RegistryPeersIT {
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	@Test
+	void registrationsWithEitherPeerAreReplicatedToTheOther() throws Exception {
+		int first = Stack.freePort();
+		int second = Stack.freePort();
+		Path root = Path.of(System.getProperty("bugtracker.root", ".."));
+		String version = System.getProperty("bugtracker.version", "0.1.0-SNAPSHOT");
+		Path jar = root.resolve("registry/target/registry-" + version + ".jar");
+		Path workdir = Path.of(System.getProperty("bugtracker.workdir", "target/stack"))
+			.resolve("peers-" + System.currentTimeMillis());
+		Files.createDirectories(workdir);
+		ServiceProcess one = new ServiceProcess("registry-1", jar, workdir,
+				Map.of("EUREKA_HOSTNAME", "127.0.0.1", "EUREKA_PEERS", "http://localhost:" + second + "/eureka/"),
+				List.of("--server.port=" + first, "--spring.profiles.active=local,peers"));
+		ServiceProcess two = new ServiceProcess("registry-2", jar, workdir,
+				Map.of("EUREKA_HOSTNAME", "localhost", "EUREKA_PEERS", "http://127.0.0.1:" + first + "/eureka/"),
+				List.of("--server.port=" + second, "--spring.profiles.active=local,peers"));
+		try {
+			one.start();
+			two.start();
+			awaitUp(one, first);
+			awaitUp(two, second);
+
+			register(first, "PROBE-ONE");
+			register(second, "PROBE-TWO");
+
+			Awaitility.await("each registration is listed by both registries")
+				.atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofMillis(500))
+				.ignoreExceptionsInstanceOf(UncheckedIOException.class)
+				.untilAsserted(() -> {
+					assertThat(status(second, "/eureka/apps/PROBE-ONE")).as("registered with 1, asked 2")
+						.isEqualTo(200);
+					assertThat(status(first, "/eureka/apps/PROBE-TWO")).as("registered with 2, asked 1").isEqualTo(200);
+				});
+		}
+		finally {
+			one.signalStop();
+			two.signalStop();
+			one.stop();
+			two.stop();
+		}
+	}
+
+	private void awaitUp(ServiceProcess registry, int port) {
+		Awaitility.await(registry.name() + " is ready")
+			.atMost(Duration.ofSeconds(120))
+			.pollInterval(Duration.ofMillis(250))
+			.ignoreExceptionsInstanceOf(UncheckedIOException.class)
+			.until(() -> {
+				if (!registry.isAlive()) {
+					throw new IllegalStateException(registry.name() + " exited; see " + registry.log());
+				}
+				return status(port, "/actuator/health/readiness") == 200;
+			});
+	}
+
+	/** Registers an instance the way a Eureka client does, through the REST API. */
+	private void register(int port, String app) {
+		String instance = """
+				{"instance": {"instanceId": "%1$s:1", "app": "%1$s", "hostName": "127.0.0.1", "ipAddr": "127.0.0.1",
+				 "vipAddress": "%1$s", "status": "UP", "port": {"$": 9, "@enabled": "true"},
+				 "dataCenterInfo": {"@class": "com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo", "name": "MyOwn"}}}
+				"""
+			.formatted(app);
+		HttpResponse<String> response = send(HttpRequest.newBuilder(uri(port, "/eureka/apps/" + app))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(instance)));
+		assertThat(response.statusCode()).as("registering %s: %s", app, response.body()).isEqualTo(204);
+	}
+
+	private int status(int port, String path) {
+		return send(HttpRequest.newBuilder(uri(port, path)).header("Accept", "application/json").GET()).statusCode();
+	}
+
+	private HttpResponse<String> send(HttpRequest.Builder request) {
+		try {
+			return this.http.send(request.timeout(Duration.ofSeconds(10)).build(),
+					HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static URI uri(int port, String path) {
+		return URI.create("http://127.0.0.1:" + port + path);
+	}
+
+}

@@ -72,6 +72,10 @@ final class SlowBackend implements AutoCloseable {
 		return this.peak.get();
 	}
 
+	void resetPeakConcurrency() {
+		this.peak.set(0);
+	}
+
 	/** Sends {@code count} GETs at once and returns their responses in order. */
 	static List<HttpResponse<String>> burst(URI uri, int count) throws Exception {
 		ExecutorService clientThreads = Executors.newFixedThreadPool(8);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,6 +33,8 @@ final class SlowBackend implements AutoCloseable {
 
 	private final ExecutorService executor = Executors.newCachedThreadPool();
 
+	private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
+
 	private final HttpServer server;
 
 	SlowBackend(Duration hold) {
@@ -41,23 +44,20 @@ final class SlowBackend implements AutoCloseable {
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
+		// Answers later from a timer instead of holding a thread: the exchange stays open
+		// meanwhile.
 		this.server.createContext("/", (exchange) -> {
 			this.peak.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
-			try {
-				Thread.sleep(hold.toMillis());
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			finally {
+			this.timer.schedule(() -> {
 				this.inFlight.decrementAndGet();
-			}
-			byte[] body = "{\"id\":1}".getBytes(StandardCharsets.UTF_8);
-			exchange.getResponseHeaders().set("Content-Type", "application/json");
-			exchange.sendResponseHeaders(200, body.length);
-			try (OutputStream out = exchange.getResponseBody()) {
-				out.write(body);
-			}
+				byte[] body = "{\"id\":1}".getBytes(StandardCharsets.UTF_8);
+				exchange.getResponseHeaders().set("Content-Type", "application/json");
+				exchange.sendResponseHeaders(200, body.length);
+				try (OutputStream out = exchange.getResponseBody()) {
+					out.write(body);
+				}
+				return null;
+			}, hold.toMillis(), TimeUnit.MILLISECONDS);
 		});
 		this.server.setExecutor(this.executor);
 		this.server.start();
@@ -104,6 +104,7 @@ final class SlowBackend implements AutoCloseable {
 	public void close() {
 		this.server.stop(0);
 		this.executor.shutdownNow();
+		this.timer.shutdownNow();
 	}
 
 }

@@ -17,6 +17,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.springboot3.bulkhead.autoconfigure.BulkheadAutoConfiguration;
 import io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import io.github.resilience4j.springboot3.timelimiter.autoconfigure.TimeLimiterAutoConfiguration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -45,7 +46,7 @@ class UsersBulkheadTest {
 	private CircuitBreakerRegistry breakers;
 
 	@Test
-	void aSlowUsersServiceHoldsAtMostTheBulkheadsThreads() throws Exception {
+	void aSlowUsersServiceHoldsAtMostTheBulkheadsThreads() {
 		CountDownLatch release = new CountDownLatch(1);
 		AtomicInteger waiting = new AtomicInteger();
 		FeignUserDirectory directory = new FeignUserDirectory((id) -> {
@@ -65,11 +66,11 @@ class UsersBulkheadTest {
 				long user = id;
 				lookups.add(CompletableFuture.supplyAsync(() -> directory.find(user).isPresent(), callers));
 			}
-			long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-			while ((waiting.get() < LIMIT || lookups.stream().filter(CompletableFuture::isDone).count() < 6)
-					&& System.nanoTime() < deadline) {
-				Thread.sleep(10);
-			}
+			// Below the breaker's 3 s time limit, which would end the held lookups.
+			Awaitility.await("64 lookups held and 6 answered")
+				.atMost(Duration.ofSeconds(2))
+				.pollInterval(Duration.ofMillis(10))
+				.until(() -> waiting.get() >= LIMIT && lookups.stream().filter(CompletableFuture::isDone).count() >= 6);
 			assertThat(waiting.get()).as("lookups waiting on users-service").isEqualTo(LIMIT);
 			List<Throwable> shed = lookups.stream()
 				.filter(CompletableFuture::isDone)

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
+import org.springframework.cloud.gateway.support.NotFoundException;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -23,7 +24,8 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * Where a route's circuit breaker sends a request it could not complete: a 503 problem
  * with {@code Retry-After}, for every method, saying whether the breaker is open, the
- * service timed out, the route is saturated, or the service could not be reached.
+ * service timed out, the route is saturated, no instance is registered, or the service
+ * could not be reached.
  */
 @RestController
 class FallbackController {
@@ -44,6 +46,9 @@ class FallbackController {
 			problem = problem(service + " has too many requests in flight at the gateway; this one was not sent",
 					"overloaded");
 			retryAfter = "1";
+		}
+		else if (failure instanceof NotFoundException) {
+			problem = problem("no instance of " + service + " is registered (yet)", "no-instance");
 		}
 		else if (failure instanceof TimeoutException) {
 			problem = problem(service + " did not answer in time", "timeout");

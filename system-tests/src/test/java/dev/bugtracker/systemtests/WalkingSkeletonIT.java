@@ -160,8 +160,8 @@ class WalkingSkeletonIT {
 		stack.await(Duration.ofSeconds(60), "every email of the outage is delivered",
 				() -> ids.stream().allMatch((id) -> !stack.emailsWithKey("users:welcome:" + id).isEmpty()));
 		// Let the outbox settle so that a late duplicate would show up before counting.
-		stack.await(Duration.ofSeconds(20), "the outbox is empty",
-				() -> stack.metric(stack.usersPort, "bugtracker_outbox_pending{application=\"users-service\"}") == 0.0);
+		stack.await(Duration.ofSeconds(20), "the outbox is empty", () -> stack.metric(stack.usersPort,
+				"bugtracker_outbox_pending{application=\"users-service\",version=\"dev\"}") == 0.0);
 		assertThat(ids).allSatisfy((id) -> assertThat(stack.emailsWithKey("users:welcome:" + id)).hasSize(1));
 	}
 
@@ -190,8 +190,8 @@ class WalkingSkeletonIT {
 		}
 		stack.await(Duration.ofSeconds(90), "every email queued while notificator hung is delivered",
 				() -> ids.stream().allMatch((id) -> !stack.emailsWithKey("users:welcome:" + id).isEmpty()));
-		stack.await(Duration.ofSeconds(30), "the outbox is empty",
-				() -> stack.metric(stack.usersPort, "bugtracker_outbox_pending{application=\"users-service\"}") == 0.0);
+		stack.await(Duration.ofSeconds(30), "the outbox is empty", () -> stack.metric(stack.usersPort,
+				"bugtracker_outbox_pending{application=\"users-service\",version=\"dev\"}") == 0.0);
 		assertThat(ids).allSatisfy((id) -> assertThat(stack.emailsWithKey("users:welcome:" + id)).hasSize(1));
 	}
 

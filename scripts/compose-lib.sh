@@ -1,0 +1,56 @@
+# Shared by scripts/compose.sh and scripts/release.sh (sourced, not run).
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="/usr/bin:$PATH" DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1
+
+die() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
+say() { printf '%s: %s\n' "$(basename "$0")" "$*"; }
+
+# The variables of the stack (passwords, ports, image tags): .env unless ENV_FILE names another file.
+ENV_FILE=${ENV_FILE:-.env}
+# Compose v2 (docker compose) where the plugin is there, Debian's docker-compose v1.29 otherwise.
+if docker compose version >/dev/null 2>&1; then COMPOSE=(docker compose); else COMPOSE=(docker-compose); fi
+COMPOSE+=(--env-file "$ENV_FILE")
+compose() { "${COMPOSE[@]}" "$@"; }
+
+# KEY=VALUE into the env file (replacing the line of KEY), so that the next `compose up` keeps it.
+set_env() {
+  local key=$1 value=$2
+  touch "$ENV_FILE"
+  if grep -q "^$key=" "$ENV_FILE"; then sed -i "s|^$key=.*|$key=$value|" "$ENV_FILE"; else printf '%s=%s\n' "$key" "$value" >>"$ENV_FILE"; fi
+}
+
+env_value() { sed -n "s/^$1=//p" "$ENV_FILE" 2>/dev/null | tail -n 1; }
+
+# Containers of a compose service, oldest first.
+containers_of() {
+  local id
+  for id in $(compose ps -q "$1" 2>/dev/null); do
+    docker inspect -f '{{.Created}} {{.Id}}' "$id"
+  done | sort | awk '{print $2}'
+}
+
+health_of() { docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$1" 2>/dev/null || echo gone; }
+
+version_of() { docker inspect -f '{{index .Config.Labels "org.opencontainers.image.version"}}' "$1"; }
+
+name_of() { docker inspect -f '{{.Name}}' "$1" | sed 's|^/||'; }
+
+# Waits until every container given is healthy; fails on one that exits or turns unhealthy.
+wait_healthy() {
+  local deadline=$((SECONDS + ${HEALTH_TIMEOUT:-180})) id state pending
+  while :; do
+    pending=0
+    for id in "$@"; do
+      state=$(health_of "$id")
+      case "$state" in
+        healthy) ;;
+        unhealthy | exited | dead | gone) die "$(name_of "$id" 2>/dev/null || echo "$id") is $state (docker logs $(name_of "$id" 2>/dev/null || echo "$id"))" ;;
+        *) pending=1 ;;
+      esac
+    done
+    [ $pending = 0 ] && return 0
+    [ $SECONDS -lt $deadline ] || die "not healthy within ${HEALTH_TIMEOUT:-180} s: $*"
+    sleep 1
+  done
+}

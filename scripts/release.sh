@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# Releases without downtime on the compose stack (docs/operations.md explains each procedure).
+#
+#   scripts/release.sh status   SERVICE              containers with their versions, and the policy
+#   scripts/release.sh rolling  SERVICE TAG          replace the instances one at a time with image TAG
+#   scripts/release.sh canary   SERVICE TAG PERCENT  add one instance of TAG; it takes PERCENT % of requests
+#   scripts/release.sh share    SERVICE PERCENT      change the canary's share
+#   scripts/release.sh promote  SERVICE              roll the other instances onto the canary's image
+#   scripts/release.sh rollback SERVICE              all traffic back to the stable version; canary removed
+#   scripts/release.sh green    SERVICE TAG          start as many idle instances of TAG as run now
+#   scripts/release.sh switch   SERVICE VERSION      all traffic to VERSION, at once (and back the same way)
+#   scripts/release.sh retire   SERVICE VERSION      remove the instances of VERSION (the idle colour)
+#
+# SERVICE is users-service, bugs-service or notificator-service; TAG an image tag of
+# ${IMAGE_PREFIX:-bugtracker/}SERVICE (scripts/images.sh makes them; VERSION=... sets the version that
+# the image's instances carry in Eureka). Traffic is split by the gateway's release policy
+# (/actuator/release on its admin port, GATEWAY_ADMIN_URL, default http://127.0.0.1:8081).
+# An instance leaves gracefully: DOWN in Eureka, 12 s for callers to notice, then it drains.
+# The tag that the service runs in the end is written to .env (USERS_SERVICE_TAG=...), so that the
+# next `docker compose up` keeps it.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/compose-lib.sh"
+
+ADMIN=${GATEWAY_ADMIN_URL:-http://127.0.0.1:$(env_value GATEWAY_ADMIN_PORT | grep . || echo 8081)}
+# How long the gateway may take to see an instance come or go: a 3 s registry fetch plus a 3 s
+# load-balancer cache in the docker profile (configs/application.yml), and a margin.
+SETTLE=${SETTLE:-8}
+
+tag_var() { local s=${1^^}; printf '%s_TAG' "${s//-/_}"; }
+
+check_service() {
+  case "$1" in users-service | bugs-service | notificator-service) ;; *) die "cannot release $1: users-service, bugs-service or notificator-service" ;; esac
+}
+
+image_version() {
+  local image="$(env_value IMAGE_PREFIX | grep . || echo bugtracker/)$1:$2"
+  docker image inspect "$image" >/dev/null 2>&1 || die "no image $image (scripts/images.sh builds it)"
+  docker image inspect -f '{{index .Config.Labels "org.opencontainers.image.version"}}' "$image"
+}
+
+# Starts one more container of SERVICE from image TAG, leaving the running ones as they are; prints its id.
+add_instance() {
+  local service=$1 tag=$2 before after id n
+  before=$(containers_of "$service")
+  n=$(printf '%s\n' $before | grep -c . || true)
+  env "$(tag_var "$service")=$tag" "${COMPOSE[@]}" up -d --no-deps --no-recreate --scale "$service=$((n + 1))" "$service" >&2
+  after=$(containers_of "$service")
+  id=$(comm -13 <(printf '%s\n' $before | sort) <(printf '%s\n' $after | sort) | head -n 1)
+  [ -n "$id" ] || die "no new container of $service started"
+  printf '%s' "$id"
+}
+
+remove_instance() {
+  say "stopping $(name_of "$1") (version $(version_of "$1")): leaves Eureka, drains, exits"
+  docker stop -t 40 "$1" >/dev/null
+  docker rm "$1" >/dev/null
+}
+
+policy() {
+  local service=$1 body=$2
+  curl -fsS -X POST "$ADMIN/actuator/release/$service" -H 'Content-Type: application/json' -d "$body" >/dev/null \
+    || die "the gateway at $ADMIN refused the policy $body"
+  say "$service: policy $body"
+}
+
+clear_policy() { curl -fsS -X DELETE "$ADMIN/actuator/release/$1" >/dev/null || die "the gateway at $ADMIN did not answer"; }
+
+versions_running() { local id; for id in $(containers_of "$1"); do version_of "$id"; done | sort -u; }
+
+# The one version that all instances but the canaries run.
+stable_version() {
+  local service=$1 canary=${2:-} versions
+  versions=$(versions_running "$service" | grep -vxF "${canary:-<none>}" || true)
+  [ "$(printf '%s\n' "$versions" | grep -c .)" = 1 ] || die "$service runs versions $(echo $versions): expected one stable version"
+  printf '%s' "$versions"
+}
+
+current_policy() { curl -fsS "$ADMIN/actuator/release/$1" 2>/dev/null || true; }
+
+json_field() { sed -n "s/.*\"$1\" *: *\"\{0,1\}\([^\",}]*\).*/\1/p"; }
+
+rolling() {
+  local service=$1 tag=$2 old id new
+  image_version "$service" "$tag" >/dev/null
+  old=$(containers_of "$service")
+  [ -n "$old" ] || die "$service does not run"
+  for id in $old; do
+    new=$(add_instance "$service" "$tag")
+    say "started $(name_of "$new") from $tag; waiting until it is healthy"
+    wait_healthy "$new"
+    sleep "$SETTLE"   # the gateway and the other callers discover it
+    remove_instance "$id"
+  done
+  set_env "$(tag_var "$service")" "$tag"
+  say "$service runs $tag ($(versions_running "$service"))"
+}
+
+canary() {
+  local service=$1 tag=$2 percent=$3 stable version id
+  version=$(image_version "$service" "$tag")
+  stable=$(stable_version "$service")
+  [ "$version" != "$stable" ] || die "$tag carries version $version, which already runs"
+  # The policy first: the canary takes nothing until its share is set.
+  policy "$service" "{\"stable\": \"$stable\", \"canary\": \"$version\", \"canaryPercent\": 0}"
+  id=$(add_instance "$service" "$tag")
+  say "started canary $(name_of "$id") (version $version); waiting until it is healthy"
+  wait_healthy "$id"
+  sleep "$SETTLE"
+  policy "$service" "{\"stable\": \"$stable\", \"canary\": \"$version\", \"canaryPercent\": $percent}"
+}
+
+share() {
+  local service=$1 percent=$2 current stable canary
+  current=$(current_policy "$service")
+  canary=$(printf '%s' "$current" | json_field canary)
+  stable=$(printf '%s' "$current" | json_field stable)
+  [ -n "$canary" ] && [ "$canary" != null ] || die "$service has no canary"
+  policy "$service" "{\"stable\": \"$stable\", \"canary\": \"$canary\", \"canaryPercent\": $2}"
+}
+
+promote() {
+  local service=$1 current canary stable tag id extra
+  current=$(current_policy "$service")
+  canary=$(printf '%s' "$current" | json_field canary)
+  [ -n "$canary" ] && [ "$canary" != null ] || die "$service has no canary"
+  stable=$(printf '%s' "$current" | json_field stable)
+  for id in $(containers_of "$service"); do
+    [ "$(version_of "$id")" = "$canary" ] && tag=$(docker inspect -f '{{.Config.Image}}' "$id") && tag=${tag##*:}
+  done
+  # Replace the stable instances one at a time; the new ones join the canary's version.
+  extra=$(containers_of "$service" | while read -r id; do [ "$(version_of "$id")" = "$canary" ] && echo "$id"; done | head -n 1)
+  for id in $(containers_of "$service"); do
+    [ "$(version_of "$id")" = "$stable" ] || continue
+    new=$(add_instance "$service" "$tag")
+    wait_healthy "$new"
+    sleep "$SETTLE"
+    remove_instance "$id"
+  done
+  clear_policy "$service"
+  say "$service: every instance runs $canary; the policy is cleared"
+  sleep "$SETTLE"
+  # As many instances as before the canary came.
+  remove_instance "$extra"
+  set_env "$(tag_var "$service")" "$tag"
+}
+
+rollback() {
+  local service=$1 current canary stable id
+  current=$(current_policy "$service")
+  canary=$(printf '%s' "$current" | json_field canary)
+  stable=$(printf '%s' "$current" | json_field stable)
+  [ -n "$canary" ] && [ "$canary" != null ] || die "$service has no canary"
+  policy "$service" "{\"stable\": \"$stable\"}"
+  sleep "$SETTLE"
+  for id in $(containers_of "$service"); do
+    [ "$(version_of "$id")" = "$canary" ] && remove_instance "$id"
+  done
+  clear_policy "$service"
+  say "$service: rolled back to $stable"
+}
+
+green() {
+  local service=$1 tag=$2 version blue ids=() id
+  version=$(image_version "$service" "$tag")
+  blue=$(stable_version "$service")
+  [ "$version" != "$blue" ] || die "$tag carries version $version, which already runs"
+  policy "$service" "{\"stable\": \"$blue\"}"
+  for id in $(containers_of "$service"); do ids+=("$(add_instance "$service" "$tag")"); done
+  wait_healthy "${ids[@]}"
+  say "$service: ${#ids[@]} instance(s) of $version are up and idle; 'switch $service $version' sends them the traffic"
+}
+
+switch() {
+  local service=$1 version=$2
+  versions_running "$service" | grep -qxF "$version" || die "no instance of $service runs version $version"
+  policy "$service" "{\"stable\": \"$version\"}"
+}
+
+retire() {
+  local service=$1 version=$2 id current remaining tag
+  current=$(current_policy "$service")
+  [ "$(printf '%s' "$current" | json_field stable)" != "$version" ] || die "$version takes the traffic: switch first"
+  for id in $(containers_of "$service"); do
+    [ "$(version_of "$id")" = "$version" ] && remove_instance "$id"
+  done
+  remaining=$(versions_running "$service")
+  if [ "$(printf '%s\n' "$remaining" | grep -c .)" = 1 ]; then
+    clear_policy "$service"
+    id=$(containers_of "$service" | head -n 1)
+    tag=$(docker inspect -f '{{.Config.Image}}' "$id")
+    set_env "$(tag_var "$service")" "${tag##*:}"
+  fi
+  say "$service runs $(echo $remaining)"
+}
+
+status() {
+  local id
+  for id in $(containers_of "$1"); do
+    printf '%-40s %-24s %-10s %s\n' "$(name_of "$id")" "$(docker inspect -f '{{.Config.Image}}' "$id")" "$(version_of "$id")" "$(health_of "$id")"
+  done
+  printf 'policy: %s\n' "$(current_policy "$1" | grep . || echo 'none (every instance takes requests)')"
+}
+
+command=${1:-}
+[ $# -ge 2 ] || { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2; }
+check_service "$2"
+case "$command" in
+  status) status "$2" ;;
+  rolling) [ $# = 3 ] || die "usage: rolling SERVICE TAG"; rolling "$2" "$3" ;;
+  canary) [ $# = 4 ] || die "usage: canary SERVICE TAG PERCENT"; canary "$2" "$3" "$4" ;;
+  share) [ $# = 3 ] || die "usage: share SERVICE PERCENT"; share "$2" "$3" ;;
+  promote) promote "$2" ;;
+  rollback) rollback "$2" ;;
+  green) [ $# = 3 ] || die "usage: green SERVICE TAG"; green "$2" "$3" ;;
+  switch) [ $# = 3 ] || die "usage: switch SERVICE VERSION"; switch "$2" "$3" ;;
+  retire) [ $# = 3 ] || die "usage: retire SERVICE VERSION"; retire "$2" "$3" ;;
+  *) die "unknown command $command" ;;
+esac

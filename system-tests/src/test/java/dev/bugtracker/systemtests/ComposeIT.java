@@ -1,0 +1,305 @@
+package dev.bugtracker.systemtests;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.jayway.jsonpath.JsonPath;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * docker-compose.yml for real: the engine and the images made by the project's scripts,
+ * the whole system up in containers, the tutorial through the containerised gateway, the
+ * email in the mail catcher, the Eureka listing, data that survives {@code down} and
+ * {@code up}, a second users-service instance, and releases under concurrent load through
+ * scripts/release.sh: a rolling upgrade, a canary share, a blue-green switch, with zero
+ * failed requests. Needs a Docker engine (scripts/containers.sh starts or installs one as
+ * root); without one the test is skipped, unless
+ * {@code BUGTRACKER_CONTAINER_TESTS=required} (as in CI) makes that a failure.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ComposeIT {
+
+	private static final Duration MINUTES_5 = Duration.ofMinutes(5);
+
+	private ComposeStack stack;
+
+	private int userId;
+
+	@BeforeAll
+	void start() throws Exception {
+		Path root = Path.of(System.getProperty("bugtracker.root", "..")).toAbsolutePath().normalize();
+		Path workdir = Path.of(System.getProperty("bugtracker.workdir", "target/stack")).resolve("compose");
+		ComposeStack probe = new ComposeStack(root, workdir, Map.of());
+		try {
+			probe.run(Duration.ofMinutes(10), "scripts/containers.sh", "base");
+		}
+		catch (AssertionError ex) {
+			boolean required = "required".equals(System.getenv("BUGTRACKER_CONTAINER_TESTS"));
+			if (required) {
+				throw ex;
+			}
+			Assumptions.abort("no Docker engine here (BUGTRACKER_CONTAINER_TESTS=required makes this a failure): "
+					+ ex.getMessage());
+		}
+		Map<String, String> images = new LinkedHashMap<>();
+		probe.run(Duration.ofSeconds(30), "scripts/containers.sh", "env").lines().forEach((line) -> {
+			if (line.startsWith("export ") && line.contains("_IMAGE=")) {
+				String pair = line.substring("export ".length());
+				images.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+			}
+		});
+		this.stack = new ComposeStack(root, workdir, images);
+		// The jars of this build, as they are (the reactor packaged them before this
+		// test).
+		this.stack.run(Duration.ofMinutes(10), "env", "JARS=as-is", "IMAGE_PREFIX=" + ComposeStack.IMAGE_PREFIX,
+				"JRE_IMAGE=" + images.get("JRE_IMAGE"), "scripts/images.sh");
+		// Leftovers of an earlier run that was killed.
+		this.stack.close();
+		long start = System.nanoTime();
+		this.stack.compose(MINUTES_5, "up", "-d");
+		this.stack.awaitHealthy(MINUTES_5);
+		System.out.printf("compose stack healthy %d s after up -d%n",
+				Duration.ofNanos(System.nanoTime() - start).toSeconds());
+	}
+
+	@AfterAll
+	void stop() {
+		if (this.stack == null) {
+			return;
+		}
+		this.stack.close();
+		String volumes = this.stack.run(Duration.ofSeconds(30), "docker", "volume", "ls", "-q", "--filter",
+				"label=com.docker.compose.project=" + ComposeStack.PROJECT);
+		assertThat(volumes.trim()).as("volumes left by down -v").isEmpty();
+	}
+
+	@Test
+	@Order(1)
+	void theTutorialWorksThroughTheContainerisedGatewayAndTheEmailArrives() {
+		String email = "someone-" + System.nanoTime() + "@example.com";
+		HttpResponse<String> user = this.stack.send(HttpRequest.newBuilder(this.stack.gateway("/users/create"))
+			.POST(BodyPublishers.ofString("{\"email\": \"" + email + "\"}")));
+		assertThat(user.statusCode()).as(user.body()).isEqualTo(201);
+		this.userId = JsonPath.read(user.body(), "$.id");
+		HttpResponse<String> bug = this.stack.send(HttpRequest.newBuilder(this.stack.gateway("/bugs/create"))
+			.POST(BodyPublishers.ofString("{\"bug\": \"Login button does nothing\"}")));
+		assertThat(bug.statusCode()).as(bug.body()).isEqualTo(201);
+
+		Awaitility.await("the welcome email in MailDev")
+			.atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofSeconds(1))
+			.until(() -> {
+				HttpResponse<String> mails = this.stack.get(this.stack.mailPort, "/email");
+				List<String> recipients = JsonPath.read(mails.body(), "$[*].to[*].address");
+				return recipients.contains(email);
+			});
+		HttpResponse<String> mails = this.stack.get(this.stack.mailPort, "/email");
+		List<String> subjects = JsonPath.read(mails.body(), "$[?(@.to[0].address == '" + email + "')].subject");
+		assertThat(subjects).containsExactly("Welcome to Bugtracker");
+	}
+
+	@Test
+	@Order(2)
+	void theEurekaDashboardListsEveryService() {
+		HttpResponse<String> apps = this.stack.get(this.stack.registryPort, "/eureka/apps");
+		List<String> names = JsonPath.read(apps.body(), "$.applications.application[*].name");
+		assertThat(names).containsAll(Stack.APPLICATIONS);
+		HttpResponse<String> dashboard = this.stack
+			.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + this.stack.registryPort + "/")));
+		assertThat(dashboard.body()).contains(Stack.APPLICATIONS);
+	}
+
+	@Test
+	@Order(3)
+	void dataSurvivesDownAndUp() {
+		this.stack.compose(MINUTES_5, "down", "--timeout", "40");
+		this.stack.compose(MINUTES_5, "up", "-d");
+		this.stack.awaitHealthy(MINUTES_5);
+		Awaitility.await("the user registered before down")
+			.atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofSeconds(1))
+			.until(() -> this.stack.get(this.stack.gatewayPort, "/users/" + this.userId).statusCode() == 200);
+	}
+
+	@Test
+	@Order(4)
+	void aSecondUsersServiceInstanceTakesItsShare() {
+		this.stack.compose(MINUTES_5, "up", "-d", "--no-recreate", "--scale", "users-service=2", "users-service");
+		this.stack.awaitHealthy(MINUTES_5);
+		assertThat(this.stack.containers("users-service")).hasSize(2);
+		Map<String, Double> before = this.stack.served("users-service", 8800, "/users/{id}");
+		// Until the gateway has seen the new instance, it gets nothing; then about half.
+		Awaitility.await("both users-service containers answer")
+			.atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofSeconds(1))
+			.until(() -> {
+				sendReads(20, 4, null);
+				Map<String, Double> after = this.stack.served("users-service", 8800, "/users/{id}");
+				return after.entrySet()
+					.stream()
+					.allMatch((entry) -> entry.getValue() - before.getOrDefault(entry.getKey(), 0.0) > 0);
+			});
+		Map<String, Double> start = this.stack.served("users-service", 8800, "/users/{id}");
+		sendReads(200, 8, null);
+		Map<String, Double> end = this.stack.served("users-service", 8800, "/users/{id}");
+		for (String container : end.keySet()) {
+			assertThat(end.get(container) - start.get(container)).as("requests served by " + container)
+				.isGreaterThanOrEqualTo(60);
+		}
+	}
+
+	@Test
+	@Order(5)
+	void aRollingUpgradeUnderConcurrentLoadFailsNothing() {
+		buildImage("0.2.0", "rolling");
+		try (Load load = Load.readsAndKeyedWrites(16, this.stack.gateway("/"), this.userId)) {
+			this.stack.run(Duration.ofMinutes(8), "scripts/release.sh", "rolling", "users-service", "rolling");
+			load.close();
+			System.out.println("rolling upgrade: " + load.summary());
+			assertThat(load.failures()).as(load.summary()).isEmpty();
+			assertThat(load.succeeded()).isGreaterThan(500);
+		}
+		List<String> containers = this.stack.containers("users-service");
+		assertThat(containers).hasSize(2);
+		assertThat(containers).allSatisfy((id) -> assertThat(this.stack.version(id)).isEqualTo("0.2.0"));
+	}
+
+	@Test
+	@Order(6)
+	void aCanaryTakesItsShareAndThePinHeaderAndRollbackWork() {
+		buildImage("0.3.0", "next");
+		this.stack.run(Duration.ofMinutes(5), "scripts/release.sh", "canary", "users-service", "next", "10");
+		assertThat(this.stack.containers("users-service")).hasSize(3);
+
+		Map<String, Double> shares = servedByVersion(() -> sendReads(1000, 8, null));
+		double canary = shares.getOrDefault("0.3.0", 0.0);
+		double total = shares.values().stream().mapToDouble(Double::doubleValue).sum();
+		System.out.printf("canary share: %.1f %% of %.0f requests (%s)%n", 100 * canary / total, total, shares);
+		assertThat(total).isGreaterThanOrEqualTo(1000);
+		assertThat(100 * canary / total).isBetween(5.0, 15.0);
+
+		Map<String, Double> pinned = servedByVersion(() -> sendReads(50, 4, "always"));
+		assertThat(pinned.getOrDefault("0.2.0", 0.0)).isZero();
+		assertThat(pinned.get("0.3.0")).isGreaterThanOrEqualTo(50);
+
+		try (Load load = Load.readsAndKeyedWrites(8, this.stack.gateway("/"), this.userId)) {
+			this.stack.run(Duration.ofMinutes(3), "scripts/release.sh", "rollback", "users-service");
+			load.close();
+			System.out.println("canary rollback: " + load.summary());
+			assertThat(load.failures()).as(load.summary()).isEmpty();
+		}
+		List<String> containers = this.stack.containers("users-service");
+		assertThat(containers).hasSize(2);
+		assertThat(containers).allSatisfy((id) -> assertThat(this.stack.version(id)).isEqualTo("0.2.0"));
+	}
+
+	@Test
+	@Order(7)
+	void blueGreenSwitchesAtOnceBothWaysAndFailsNothing() {
+		this.stack.run(Duration.ofMinutes(5), "scripts/release.sh", "green", "users-service", "next");
+		assertThat(this.stack.containers("users-service")).hasSize(4);
+		assertThat(servedByVersion(() -> sendReads(100, 8, null))).as("blue takes everything")
+			.doesNotContainKey("0.3.0");
+		try (Load load = Load.readsAndKeyedWrites(16, this.stack.gateway("/"), this.userId)) {
+			this.stack.run(Duration.ofSeconds(60), "scripts/release.sh", "switch", "users-service", "0.3.0");
+			assertThat(servedByVersion(() -> sendReads(100, 8, null))).as("green takes everything at once")
+				.doesNotContainKey("0.2.0");
+			this.stack.run(Duration.ofSeconds(60), "scripts/release.sh", "switch", "users-service", "0.2.0");
+			assertThat(servedByVersion(() -> sendReads(100, 8, null))).as("and back to blue")
+				.doesNotContainKey("0.3.0");
+			this.stack.run(Duration.ofSeconds(60), "scripts/release.sh", "switch", "users-service", "0.3.0");
+			this.stack.run(Duration.ofMinutes(3), "scripts/release.sh", "retire", "users-service", "0.2.0");
+			load.close();
+			System.out.println("blue-green: " + load.summary());
+			assertThat(load.failures()).as(load.summary()).isEmpty();
+		}
+		List<String> containers = this.stack.containers("users-service");
+		assertThat(containers).hasSize(2);
+		assertThat(containers).allSatisfy((id) -> assertThat(this.stack.version(id)).isEqualTo("0.3.0"));
+	}
+
+	private void buildImage(String version, String tag) {
+		this.stack.run(Duration.ofMinutes(5), "env", "JARS=as-is", "VERSION=" + version, "TAG=" + tag,
+				"IMAGE_PREFIX=" + ComposeStack.IMAGE_PREFIX, "JRE_IMAGE=" + jreImage(), "scripts/images.sh",
+				"users-service");
+	}
+
+	private String jreImage() {
+		String output = this.stack.run(Duration.ofSeconds(30), "scripts/containers.sh", "env");
+		return output.lines()
+			.filter((line) -> line.startsWith("export JRE_IMAGE="))
+			.map((line) -> line.substring("export JRE_IMAGE=".length()))
+			.findFirst()
+			.orElseThrow();
+	}
+
+	/**
+	 * Requests to {@code /users/{id}} answered while {@code traffic} ran, by the version
+	 * of the users-service container that answered them (each container's own metrics).
+	 */
+	private Map<String, Double> servedByVersion(Runnable traffic) {
+		Map<String, Double> before = this.stack.served("users-service", 8800, "/users/{id}");
+		traffic.run();
+		Map<String, Double> after = this.stack.served("users-service", 8800, "/users/{id}");
+		Map<String, Double> byVersion = new LinkedHashMap<>();
+		after.forEach((container, count) -> {
+			double delta = count - before.getOrDefault(container, 0.0);
+			if (delta > 0) {
+				byVersion.merge(this.stack.version(container), delta, Double::sum);
+			}
+		});
+		return byVersion;
+	}
+
+	/**
+	 * {@code count} reads of the user through the gateway by {@code clients} clients; all
+	 * must succeed.
+	 */
+	private void sendReads(int count, int clients, String pin) {
+		AtomicInteger left = new AtomicInteger(count);
+		AtomicInteger failed = new AtomicInteger();
+		Thread[] threads = new Thread[clients];
+		for (int i = 0; i < clients; i++) {
+			threads[i] = new Thread(() -> {
+				while (left.getAndDecrement() > 0) {
+					HttpRequest.Builder request = HttpRequest.newBuilder(this.stack.gateway("/users/" + this.userId));
+					if (pin != null) {
+						request.header("X-Canary", pin);
+					}
+					if (this.stack.send(request).statusCode() != 200) {
+						failed.incrementAndGet();
+					}
+				}
+			});
+			threads[i].start();
+		}
+		for (Thread thread : threads) {
+			try {
+				thread.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		assertThat(failed.get()).as("failed reads").isZero();
+	}
+
+}

@@ -1,0 +1,235 @@
+package dev.bugtracker.systemtests;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.awaitility.Awaitility;
+
+/**
+ * The repository's docker-compose.yml, run by the project's own scripts under a project
+ * name and an env file of its own (free host ports, random passwords, images tagged
+ * {@code bugtracker-it/...}), so that it runs beside a developer's compose stack and
+ * local stack. {@link #close()} takes everything down, volumes included.
+ */
+final class ComposeStack implements AutoCloseable {
+
+	static final String PROJECT = "bugtracker-it";
+
+	static final String IMAGE_PREFIX = "bugtracker-it/";
+
+	final Path root;
+
+	final Path envFile;
+
+	final int gatewayPort = freePort();
+
+	final int adminPort = freePort();
+
+	final int registryPort = freePort();
+
+	final int mailPort = freePort();
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	ComposeStack(Path root, Path workdir, Map<String, String> baseImages) throws IOException {
+		this.root = root;
+		Files.createDirectories(workdir);
+		this.envFile = workdir.resolve("compose.env");
+		Map<String, String> env = new LinkedHashMap<>();
+		SecureRandom random = new SecureRandom();
+		for (String key : List.of("POSTGRES_PASSWORD", "USERS_DB_PASSWORD", "BUGS_DB_PASSWORD",
+				"NOTIFICATOR_DB_PASSWORD")) {
+			byte[] bytes = new byte[18];
+			random.nextBytes(bytes);
+			env.put(key, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+		}
+		env.putAll(baseImages);
+		env.put("IMAGE_PREFIX", IMAGE_PREFIX);
+		env.put("GATEWAY_PORT", String.valueOf(this.gatewayPort));
+		env.put("GATEWAY_ADMIN_PORT", String.valueOf(this.adminPort));
+		env.put("REGISTRY_PORT", String.valueOf(this.registryPort));
+		env.put("MAIL_UI_PORT", String.valueOf(this.mailPort));
+		StringBuilder text = new StringBuilder();
+		env.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+		Files.writeString(this.envFile, text);
+	}
+
+	/** Runs a command in the repository with this stack's project and env file. */
+	String run(Duration timeout, String... command) {
+		ProcessBuilder builder = new ProcessBuilder(command).directory(this.root.toFile()).redirectErrorStream(true);
+		builder.environment().put("ENV_FILE", this.envFile.toString());
+		builder.environment().put("COMPOSE_PROJECT_NAME", PROJECT);
+		builder.environment().put("GATEWAY_ADMIN_URL", "http://127.0.0.1:" + this.adminPort);
+		builder.environment().put("PATH", "/usr/bin:" + System.getenv("PATH"));
+		try {
+			Process process = builder.start();
+			StringBuilder output = new StringBuilder();
+			Thread reader = new Thread(() -> {
+				try {
+					process.getInputStream().transferTo(new java.io.OutputStream() {
+						@Override
+						public void write(int b) {
+							synchronized (output) {
+								output.append((char) b);
+							}
+						}
+
+						@Override
+						public void write(byte[] b, int off, int len) {
+							String chunk = new String(b, off, len, StandardCharsets.UTF_8);
+							System.out.print(chunk);
+							synchronized (output) {
+								output.append(chunk);
+							}
+						}
+					});
+				}
+				catch (IOException ex) {
+					// The process ended.
+				}
+			});
+			reader.start();
+			if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+				throw new AssertionError(String.join(" ", command) + " did not finish within " + timeout);
+			}
+			reader.join(5000);
+			if (process.exitValue() != 0) {
+				throw new AssertionError(
+						String.join(" ", command) + " failed (" + process.exitValue() + "):\n" + output);
+			}
+			synchronized (output) {
+				return output.toString();
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	String compose(Duration timeout, String... arguments) {
+		List<String> command = new ArrayList<>(
+				List.of("docker-compose", "--env-file", this.envFile.toString(), "-p", PROJECT));
+		command.addAll(List.of(arguments));
+		return run(timeout, command.toArray(String[]::new));
+	}
+
+	/** The ids of the running containers of one compose service. */
+	List<String> containers(String service) {
+		String ids = run(Duration.ofSeconds(30), "docker", "ps", "-q", "--filter",
+				"label=com.docker.compose.project=" + PROJECT, "--filter",
+				"label=com.docker.compose.service=" + service);
+		return ids.lines().map(String::trim).filter((line) -> !line.isEmpty()).toList();
+	}
+
+	String version(String container) {
+		return run(Duration.ofSeconds(30), "docker", "inspect", "-f",
+				"{{index .Config.Labels \"org.opencontainers.image.version\"}}", container)
+			.trim();
+	}
+
+	/**
+	 * How many requests to a URI pattern each container of a service has answered, read
+	 * from the container's own Prometheus scrape (inside the container: no port of a
+	 * service is published).
+	 */
+	Map<String, Double> served(String service, int port, String uri) {
+		Map<String, Double> counts = new HashMap<>();
+		Pattern sample = Pattern.compile("^http_server_requests_seconds_count\\{(.*)\\} (\\S+)$");
+		for (String container : containers(service)) {
+			String scrape = run(Duration.ofSeconds(30), "docker", "exec", container, "bash", "-c",
+					"exec 3<>/dev/tcp/127.0.0.1/" + port
+							+ "; printf 'GET /actuator/prometheus HTTP/1.0\\r\\nAccept: text/plain\\r\\n\\r\\n' >&3; cat <&3");
+			double total = 0;
+			for (String line : scrape.lines().toList()) {
+				Matcher matcher = sample.matcher(line);
+				if (matcher.matches() && matcher.group(1).contains("uri=\"" + uri + "\"")) {
+					total += Double.parseDouble(matcher.group(2));
+				}
+			}
+			counts.put(container, total);
+		}
+		return counts;
+	}
+
+	URI gateway(String path) {
+		return URI.create("http://127.0.0.1:" + this.gatewayPort + path);
+	}
+
+	HttpResponse<String> send(HttpRequest.Builder request) {
+		try {
+			return this.http.send(request.timeout(Duration.ofSeconds(20)).build(),
+					HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	HttpResponse<String> get(int port, String path) {
+		return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+			.header("Accept", "application/json"));
+	}
+
+	void awaitHealthy(Duration timeout) {
+		Awaitility.await("every container of " + PROJECT + " is healthy")
+			.atMost(timeout)
+			.pollInterval(Duration.ofSeconds(1))
+			.until(() -> {
+				String states = run(Duration.ofSeconds(30), "bash", "-c",
+						"docker ps -a -q --filter label=com.docker.compose.project=" + PROJECT
+								+ " | xargs -r docker inspect -f '{{.Name}} {{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}'");
+				if (states.contains(" unhealthy") || states.contains(" exited")) {
+					throw new AssertionError("a container failed:\n" + states);
+				}
+				return !states.isBlank() && states.lines().allMatch((line) -> line.endsWith(" healthy"));
+			});
+	}
+
+	@Override
+	public void close() {
+		try {
+			compose(Duration.ofMinutes(3), "down", "-v", "--timeout", "40", "--remove-orphans");
+		}
+		catch (AssertionError ex) {
+			System.err.println("docker-compose down failed: " + ex.getMessage());
+		}
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

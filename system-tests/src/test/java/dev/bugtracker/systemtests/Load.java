@@ -1,0 +1,112 @@
+package dev.bugtracker.systemtests;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+/**
+ * Concurrent clients that keep sending requests through the gateway until stopped, and
+ * count every answer from the client's side: a failure is any non-2xx status or an
+ * exception.
+ */
+final class Load implements AutoCloseable {
+
+	private final ExecutorService clients;
+
+	private final AtomicBoolean running = new AtomicBoolean(true);
+
+	private final AtomicInteger succeeded = new AtomicInteger();
+
+	private final List<String> failures = new CopyOnWriteArrayList<>();
+
+	private final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	/**
+	 * Starts {@code clients} clients; client {@code i} sends what
+	 * {@code request.apply(i)} builds, again and again.
+	 */
+	Load(int clients, IntFunction<HttpRequest> request) {
+		this.clients = Executors.newFixedThreadPool(clients);
+		for (int i = 0; i < clients; i++) {
+			int client = i;
+			this.clients.execute(() -> {
+				while (this.running.get()) {
+					try {
+						HttpResponse<String> response = this.http.send(request.apply(client),
+								HttpResponse.BodyHandlers.ofString());
+						this.statuses.computeIfAbsent(response.statusCode(), (s) -> new AtomicInteger())
+							.incrementAndGet();
+						if (response.statusCode() / 100 == 2) {
+							this.succeeded.incrementAndGet();
+						}
+						else {
+							this.failures.add(response.statusCode() + " " + response.body());
+						}
+					}
+					catch (Exception ex) {
+						this.failures.add(ex.toString());
+					}
+				}
+			});
+		}
+	}
+
+	/** Reads of one user, and keyed registrations, alternating per client. */
+	static Load readsAndKeyedWrites(int clients, URI gateway, int userId) {
+		return new Load(clients, (client) -> {
+			if (client % 4 == 3) {
+				return HttpRequest.newBuilder(gateway.resolve("/users"))
+					.timeout(Duration.ofSeconds(20))
+					.header("Content-Type", "application/json")
+					.header("Idempotency-Key", UUID.randomUUID().toString())
+					.POST(BodyPublishers.ofString("{\"email\": \"load-" + UUID.randomUUID() + "@example.com\"}"))
+					.build();
+			}
+			return HttpRequest.newBuilder(gateway.resolve("/users/" + userId))
+				.timeout(Duration.ofSeconds(20))
+				.GET()
+				.build();
+		});
+	}
+
+	int succeeded() {
+		return this.succeeded.get();
+	}
+
+	List<String> failures() {
+		return this.failures;
+	}
+
+	String summary() {
+		return this.succeeded.get() + " succeeded, " + this.failures.size() + " failed, by status " + this.statuses;
+	}
+
+	@Override
+	public void close() {
+		this.running.set(false);
+		this.clients.shutdown();
+		try {
+			this.clients.awaitTermination(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

@@ -7,7 +7,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/deployments/k8s/validate"
-OUT="${K8S_RENDER_DIR:-$ROOT/target/k8s}"
+OUT="${K8S_RENDER_DIR:-$ROOT/system-tests/target/k8s}"
 command -v node >/dev/null && command -v npm >/dev/null || { echo "validate-k8s.sh: needs Node.js and npm" >&2; exit 1; }
 cd "$TOOLS"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then

@@ -60,7 +60,7 @@ class ComposeIT {
 					+ ex.getMessage());
 		}
 		Map<String, String> images = new LinkedHashMap<>();
-		probe.run(Duration.ofSeconds(30), "scripts/containers.sh", "env").lines().forEach((line) -> {
+		probe.capture(Duration.ofSeconds(30), "scripts/containers.sh", "env").lines().forEach((line) -> {
 			if (line.startsWith("export ") && line.contains("_IMAGE=")) {
 				String pair = line.substring("export ".length());
 				images.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
@@ -86,7 +86,7 @@ class ComposeIT {
 			return;
 		}
 		this.stack.close();
-		String volumes = this.stack.run(Duration.ofSeconds(30), "docker", "volume", "ls", "-q", "--filter",
+		String volumes = this.stack.capture(Duration.ofSeconds(30), "docker", "volume", "ls", "-q", "--filter",
 				"label=com.docker.compose.project=" + ComposeStack.PROJECT);
 		assertThat(volumes.trim()).as("volumes left by down -v").isEmpty();
 	}
@@ -95,11 +95,14 @@ class ComposeIT {
 	@Order(1)
 	void theTutorialWorksThroughTheContainerisedGatewayAndTheEmailArrives() {
 		String email = "someone-" + System.nanoTime() + "@example.com";
+		// Exactly what curl -XPOST -d sends: a form-encoded content type.
 		HttpResponse<String> user = this.stack.send(HttpRequest.newBuilder(this.stack.gateway("/users/create"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
 			.POST(BodyPublishers.ofString("{\"email\": \"" + email + "\"}")));
 		assertThat(user.statusCode()).as(user.body()).isEqualTo(201);
 		this.userId = JsonPath.read(user.body(), "$.id");
 		HttpResponse<String> bug = this.stack.send(HttpRequest.newBuilder(this.stack.gateway("/bugs/create"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
 			.POST(BodyPublishers.ofString("{\"bug\": \"Login button does nothing\"}")));
 		assertThat(bug.statusCode()).as(bug.body()).isEqualTo(201);
 
@@ -243,7 +246,7 @@ class ComposeIT {
 	}
 
 	private String jreImage() {
-		String output = this.stack.run(Duration.ofSeconds(30), "scripts/containers.sh", "env");
+		String output = this.stack.capture(Duration.ofSeconds(30), "scripts/containers.sh", "env");
 		return output.lines()
 			.filter((line) -> line.startsWith("export JRE_IMAGE="))
 			.map((line) -> line.substring("export JRE_IMAGE=".length()))

@@ -73,8 +73,20 @@ final class ComposeStack implements AutoCloseable {
 		Files.writeString(this.envFile, text);
 	}
 
-	/** Runs a command in the repository with this stack's project and env file. */
+	/**
+	 * Runs a command in the repository with this stack's project and env file, and shows
+	 * its output in the test log.
+	 */
 	String run(Duration timeout, String... command) {
+		return execute(timeout, true, command);
+	}
+
+	/** Runs a command as {@link #run} does, without showing its output. */
+	String capture(Duration timeout, String... command) {
+		return execute(timeout, false, command);
+	}
+
+	private String execute(Duration timeout, boolean show, String... command) {
 		ProcessBuilder builder = new ProcessBuilder(command).directory(this.root.toFile()).redirectErrorStream(true);
 		builder.environment().put("ENV_FILE", this.envFile.toString());
 		builder.environment().put("COMPOSE_PROJECT_NAME", PROJECT);
@@ -96,7 +108,9 @@ final class ComposeStack implements AutoCloseable {
 						@Override
 						public void write(byte[] b, int off, int len) {
 							String chunk = new String(b, off, len, StandardCharsets.UTF_8);
-							System.out.print(chunk);
+							if (show) {
+								System.out.print(chunk);
+							}
 							synchronized (output) {
 								output.append(chunk);
 							}
@@ -139,14 +153,14 @@ final class ComposeStack implements AutoCloseable {
 
 	/** The ids of the running containers of one compose service. */
 	List<String> containers(String service) {
-		String ids = run(Duration.ofSeconds(30), "docker", "ps", "-q", "--filter",
+		String ids = capture(Duration.ofSeconds(30), "docker", "ps", "-q", "--filter",
 				"label=com.docker.compose.project=" + PROJECT, "--filter",
 				"label=com.docker.compose.service=" + service);
 		return ids.lines().map(String::trim).filter((line) -> !line.isEmpty()).toList();
 	}
 
 	String version(String container) {
-		return run(Duration.ofSeconds(30), "docker", "inspect", "-f",
+		return capture(Duration.ofSeconds(30), "docker", "inspect", "-f",
 				"{{index .Config.Labels \"org.opencontainers.image.version\"}}", container)
 			.trim();
 	}
@@ -160,7 +174,7 @@ final class ComposeStack implements AutoCloseable {
 		Map<String, Double> counts = new HashMap<>();
 		Pattern sample = Pattern.compile("^http_server_requests_seconds_count\\{(.*)\\} (\\S+)$");
 		for (String container : containers(service)) {
-			String scrape = run(Duration.ofSeconds(30), "docker", "exec", container, "bash", "-c",
+			String scrape = capture(Duration.ofSeconds(30), "docker", "exec", container, "bash", "-c",
 					"exec 3<>/dev/tcp/127.0.0.1/" + port
 							+ "; printf 'GET /actuator/prometheus HTTP/1.0\\r\\nAccept: text/plain\\r\\n\\r\\n' >&3; cat <&3");
 			double total = 0;
@@ -193,9 +207,20 @@ final class ComposeStack implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * A GET, tried a second time when the connection fails: Node.js servers (MailDev)
+	 * close idle keep-alive connections after 5 s, and a pooled connection can be closed
+	 * under a request.
+	 */
 	HttpResponse<String> get(int port, String path) {
-		return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-			.header("Accept", "application/json"));
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+			.header("Accept", "application/json");
+		try {
+			return send(request);
+		}
+		catch (UncheckedIOException ex) {
+			return send(request);
+		}
 	}
 
 	void awaitHealthy(Duration timeout) {
@@ -203,7 +228,7 @@ final class ComposeStack implements AutoCloseable {
 			.atMost(timeout)
 			.pollInterval(Duration.ofSeconds(1))
 			.until(() -> {
-				String states = run(Duration.ofSeconds(30), "bash", "-c",
+				String states = capture(Duration.ofSeconds(30), "bash", "-c",
 						"docker ps -a -q --filter label=com.docker.compose.project=" + PROJECT
 								+ " | xargs -r docker inspect -f '{{.Name}} {{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}'");
 				if (states.contains(" unhealthy") || states.contains(" exited")) {

@@ -65,7 +65,14 @@ up() {
   local start=$SECONDS
   compose up -d "$@"
   wait_healthy $(compose ps -q)
-  say "every container is healthy after $((SECONDS - start)) s"
+  # Healthy is not yet routed: the gateway sees a new instance at its next registry fetch (3 s).
+  local gateway="http://127.0.0.1:$(env_value GATEWAY_PORT | grep . || echo 8080)" deadline=$((SECONDS + 60))
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' "$gateway/users?page=0")" = 200 ] \
+      && [ "$(curl -s -o /dev/null -w '%{http_code}' "$gateway/bugs?page=0")" = 200 ]; do
+    [ $SECONDS -lt $deadline ] || die "the gateway does not route to users-service and bugs-service (docker logs of the gateway)"
+    sleep 0.5
+  done
+  say "every container is healthy and the gateway routes, $((SECONDS - start)) s after up"
   cat <<INFO
 
   gateway            http://localhost:$(env_value GATEWAY_PORT | grep . || echo 8080)/

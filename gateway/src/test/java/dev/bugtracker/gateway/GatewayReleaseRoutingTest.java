@@ -5,9 +5,15 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpServer;
@@ -47,6 +53,8 @@ class GatewayReleaseRoutingTest {
 
 	@Autowired
 	private CircuitBreakerRegistry breakers;
+
+	private WebTestClient client;
 
 	@DynamicPropertySource
 	static void instances(DynamicPropertyRegistry properties) {
@@ -156,26 +164,45 @@ class GatewayReleaseRoutingTest {
 			.exchange();
 	}
 
+	/** {@code requests} GETs by 16 concurrent clients; counts which version answered. */
 	private Map<String, Integer> send(int requests, String pin) {
 		Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
-		for (int i = 0; i < requests; i++) {
-			String version = client().get().uri("/users/1").headers((headers) -> {
-				if (pin != null) {
-					headers.set("X-Canary", pin);
-				}
-			}).exchange().expectStatus().isOk().returnResult(String.class).getResponseBody().blockFirst();
-			served.computeIfAbsent(version, (v) -> new AtomicInteger()).incrementAndGet();
+		ExecutorService clients = Executors.newFixedThreadPool(16);
+		try {
+			List<Future<?>> sent = new ArrayList<>();
+			for (int i = 0; i < requests; i++) {
+				sent.add(clients.submit(() -> {
+					String version = client().get().uri("/users/1").headers((headers) -> {
+						if (pin != null) {
+							headers.set("X-Canary", pin);
+						}
+					}).exchange().expectStatus().isOk().returnResult(String.class).getResponseBody().blockFirst();
+					served.computeIfAbsent(version, (v) -> new AtomicInteger()).incrementAndGet();
+				}));
+			}
+			for (Future<?> request : sent) {
+				request.get(30, TimeUnit.SECONDS);
+			}
 		}
-		Map<String, Integer> counts = new java.util.TreeMap<>();
+		catch (Exception ex) {
+			throw new AssertionError("a request failed", ex);
+		}
+		finally {
+			clients.shutdownNow();
+		}
+		Map<String, Integer> counts = new TreeMap<>();
 		served.forEach((version, count) -> counts.put(version, count.get()));
 		return counts;
 	}
 
-	private WebTestClient client() {
-		return WebTestClient.bindToServer()
-			.baseUrl("http://127.0.0.1:" + this.port)
-			.responseTimeout(Duration.ofSeconds(20))
-			.build();
+	private synchronized WebTestClient client() {
+		if (this.client == null) {
+			this.client = WebTestClient.bindToServer()
+				.baseUrl("http://127.0.0.1:" + this.port)
+				.responseTimeout(Duration.ofSeconds(20))
+				.build();
+		}
+		return this.client;
 	}
 
 	private static HttpServer backend(String version) {
@@ -190,7 +217,7 @@ class GatewayReleaseRoutingTest {
 					out.write(bytes);
 				}
 			});
-			server.setExecutor(Executors.newFixedThreadPool(4));
+			server.setExecutor(Executors.newFixedThreadPool(16));
 			server.start();
 			return server;
 		}

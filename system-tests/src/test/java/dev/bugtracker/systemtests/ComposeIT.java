@@ -76,7 +76,8 @@ class ComposeIT {
 		long start = System.nanoTime();
 		this.stack.compose(MINUTES_5, "up", "-d");
 		this.stack.awaitHealthy(MINUTES_5);
-		System.out.printf("compose stack healthy %d s after up -d%n",
+		this.stack.awaitRouted(Duration.ofSeconds(60));
+		System.out.printf("compose stack healthy and routed %d s after up -d%n",
 				Duration.ofNanos(System.nanoTime() - start).toSeconds());
 	}
 
@@ -173,16 +174,10 @@ class ComposeIT {
 	@Order(5)
 	void aRollingUpgradeUnderConcurrentLoadFailsNothing() {
 		buildImage("0.2.0", "rolling");
-		try (Load load = Load.readsAndKeyedWrites(16, this.stack.gateway("/"), this.userId)) {
-			this.stack.run(Duration.ofMinutes(8), "scripts/release.sh", "rolling", "users-service", "rolling");
-			load.close();
-			System.out.println("rolling upgrade: " + load.summary());
-			assertThat(load.failures()).as(load.summary()).isEmpty();
-			assertThat(load.succeeded()).isGreaterThan(500);
-		}
-		List<String> containers = this.stack.containers("users-service");
-		assertThat(containers).hasSize(2);
-		assertThat(containers).allSatisfy((id) -> assertThat(this.stack.version(id)).isEqualTo("0.2.0"));
+		Load load = underLoad("rolling upgrade", 16, () -> this.stack.run(Duration.ofMinutes(8), "scripts/release.sh",
+				"rolling", "users-service", "rolling"));
+		assertThat(load.succeeded()).isGreaterThan(500);
+		assertUsersServiceRuns(2, "0.2.0");
 	}
 
 	@Test
@@ -203,15 +198,9 @@ class ComposeIT {
 		assertThat(pinned.getOrDefault("0.2.0", 0.0)).isZero();
 		assertThat(pinned.get("0.3.0")).isGreaterThanOrEqualTo(50);
 
-		try (Load load = Load.readsAndKeyedWrites(8, this.stack.gateway("/"), this.userId)) {
-			this.stack.run(Duration.ofMinutes(3), "scripts/release.sh", "rollback", "users-service");
-			load.close();
-			System.out.println("canary rollback: " + load.summary());
-			assertThat(load.failures()).as(load.summary()).isEmpty();
-		}
-		List<String> containers = this.stack.containers("users-service");
-		assertThat(containers).hasSize(2);
-		assertThat(containers).allSatisfy((id) -> assertThat(this.stack.version(id)).isEqualTo("0.2.0"));
+		underLoad("canary rollback", 8,
+				() -> this.stack.run(Duration.ofMinutes(3), "scripts/release.sh", "rollback", "users-service"));
+		assertUsersServiceRuns(2, "0.2.0");
 	}
 
 	@Test
@@ -221,7 +210,7 @@ class ComposeIT {
 		assertThat(this.stack.containers("users-service")).hasSize(4);
 		assertThat(servedByVersion(() -> sendReads(100, 8, null))).as("blue takes everything")
 			.doesNotContainKey("0.3.0");
-		try (Load load = Load.readsAndKeyedWrites(16, this.stack.gateway("/"), this.userId)) {
+		underLoad("blue-green", 16, () -> {
 			this.stack.run(Duration.ofSeconds(60), "scripts/release.sh", "switch", "users-service", "0.3.0");
 			assertThat(servedByVersion(() -> sendReads(100, 8, null))).as("green takes everything at once")
 				.doesNotContainKey("0.2.0");
@@ -230,13 +219,31 @@ class ComposeIT {
 				.doesNotContainKey("0.3.0");
 			this.stack.run(Duration.ofSeconds(60), "scripts/release.sh", "switch", "users-service", "0.3.0");
 			this.stack.run(Duration.ofMinutes(3), "scripts/release.sh", "retire", "users-service", "0.2.0");
-			load.close();
-			System.out.println("blue-green: " + load.summary());
-			assertThat(load.failures()).as(load.summary()).isEmpty();
+		});
+		assertUsersServiceRuns(2, "0.3.0");
+	}
+
+	/**
+	 * Runs {@code steps} while {@code clients} clients read and register through the
+	 * gateway, and fails if any of their requests failed.
+	 */
+	private Load underLoad(String what, int clients, Runnable steps) {
+		Load load = Load.readsAndKeyedWrites(clients, this.stack.gateway("/"), this.userId);
+		try {
+			steps.run();
 		}
+		finally {
+			load.close();
+		}
+		System.out.println(what + ": " + load.summary());
+		assertThat(load.failures()).as(what + ": " + load.summary()).isEmpty();
+		return load;
+	}
+
+	private void assertUsersServiceRuns(int instances, String version) {
 		List<String> containers = this.stack.containers("users-service");
-		assertThat(containers).hasSize(2);
-		assertThat(containers).allSatisfy((id) -> assertThat(this.stack.version(id)).isEqualTo("0.3.0"));
+		assertThat(containers).hasSize(instances);
+		assertThat(containers).allSatisfy((id) -> assertThat(this.stack.version(id)).isEqualTo(version));
 	}
 
 	private void buildImage(String version, String tag) {

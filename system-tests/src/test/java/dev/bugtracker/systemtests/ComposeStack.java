@@ -2,7 +2,6 @@ package dev.bugtracker.systemtests;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,13 +39,13 @@ final class ComposeStack implements AutoCloseable {
 
 	final Path envFile;
 
-	final int gatewayPort = freePort();
+	final int gatewayPort = Stack.freePort();
 
-	final int adminPort = freePort();
+	final int adminPort = Stack.freePort();
 
-	final int registryPort = freePort();
+	final int registryPort = Stack.freePort();
 
-	final int mailPort = freePort();
+	final int mailPort = Stack.freePort();
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -194,17 +193,7 @@ final class ComposeStack implements AutoCloseable {
 	}
 
 	HttpResponse<String> send(HttpRequest.Builder request) {
-		try {
-			return this.http.send(request.timeout(Duration.ofSeconds(20)).build(),
-					HttpResponse.BodyHandlers.ofString());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return Http.send(this.http, request, Duration.ofSeconds(20));
 	}
 
 	/**
@@ -238,6 +227,18 @@ final class ComposeStack implements AutoCloseable {
 			});
 	}
 
+	/**
+	 * Waits until the gateway routes to users-service and bugs-service: a container is
+	 * healthy before the gateway's next registry fetch has seen it.
+	 */
+	void awaitRouted(Duration timeout) {
+		Awaitility.await("the gateway routes to users-service and bugs-service")
+			.atMost(timeout)
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> get(this.gatewayPort, "/users?page=0").statusCode() == 200
+					&& get(this.gatewayPort, "/bugs?page=0").statusCode() == 200);
+	}
+
 	@Override
 	public void close() {
 		try {
@@ -245,15 +246,6 @@ final class ComposeStack implements AutoCloseable {
 		}
 		catch (AssertionError ex) {
 			System.err.println("docker-compose down failed: " + ex.getMessage());
-		}
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
 		}
 	}
 

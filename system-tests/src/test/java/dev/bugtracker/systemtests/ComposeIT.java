@@ -43,6 +43,8 @@ class ComposeIT {
 
 	private int userId;
 
+	private int bugId;
+
 	@BeforeAll
 	void start() throws Exception {
 		Path root = Path.of(System.getProperty("bugtracker.root", "..")).toAbsolutePath().normalize();
@@ -106,6 +108,7 @@ class ComposeIT {
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.POST(BodyPublishers.ofString("{\"bug\": \"Login button does nothing\"}")));
 		assertThat(bug.statusCode()).as(bug.body()).isEqualTo(201);
+		this.bugId = JsonPath.read(bug.body(), "$.id");
 
 		Awaitility.await("the welcome email in MailDev")
 			.atMost(Duration.ofSeconds(60))
@@ -145,25 +148,35 @@ class ComposeIT {
 
 	@Test
 	@Order(4)
-	void aSecondUsersServiceInstanceTakesItsShare() {
-		this.stack.compose(MINUTES_5, "up", "-d", "--no-recreate", "--scale", "users-service=2", "users-service");
+	void scaledOutInstancesOfUsersAndBugsEachTakeTheirShare() {
+		this.stack.compose(MINUTES_5, "up", "-d", "--no-recreate", "--scale", "users-service=2", "--scale",
+				"bugs-service=2", "users-service", "bugs-service");
 		this.stack.awaitHealthy(MINUTES_5);
-		assertThat(this.stack.containers("users-service")).hasSize(2);
-		Map<String, Double> before = this.stack.served("users-service", 8800, "/users/{id}");
+		assertEachInstanceTakesItsShare("users-service", 8800, "/users/" + this.userId, "/users/{id}");
+		assertEachInstanceTakesItsShare("bugs-service", 8801, "/bugs/" + this.bugId, "/bugs/{id}");
+		// The releases below are about users-service: one bugs-service is enough.
+		this.stack.compose(MINUTES_5, "up", "-d", "--no-recreate", "-t", "40", "--scale", "bugs-service=1",
+				"bugs-service");
+		assertThat(this.stack.containers("bugs-service")).hasSize(1);
+	}
+
+	private void assertEachInstanceTakesItsShare(String service, int port, String path, String uri) {
+		assertThat(this.stack.containers(service)).hasSize(2);
+		Map<String, Double> before = this.stack.served(service, port, uri);
 		// Until the gateway has seen the new instance, it gets nothing; then about half.
-		Awaitility.await("both users-service containers answer")
+		Awaitility.await("both " + service + " containers answer")
 			.atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofSeconds(1))
 			.until(() -> {
-				sendReads(20, 4, null);
-				Map<String, Double> after = this.stack.served("users-service", 8800, "/users/{id}");
+				sendReads(path, 20, 4, null);
+				Map<String, Double> after = this.stack.served(service, port, uri);
 				return after.entrySet()
 					.stream()
 					.allMatch((entry) -> entry.getValue() - before.getOrDefault(entry.getKey(), 0.0) > 0);
 			});
-		Map<String, Double> start = this.stack.served("users-service", 8800, "/users/{id}");
-		sendReads(200, 8, null);
-		Map<String, Double> end = this.stack.served("users-service", 8800, "/users/{id}");
+		Map<String, Double> start = this.stack.served(service, port, uri);
+		sendReads(path, 200, 8, null);
+		Map<String, Double> end = this.stack.served(service, port, uri);
 		for (String container : end.keySet()) {
 			assertThat(end.get(container) - start.get(container)).as("requests served by " + container)
 				.isGreaterThanOrEqualTo(60);
@@ -187,14 +200,14 @@ class ComposeIT {
 		this.stack.run(Duration.ofMinutes(5), "scripts/release.sh", "canary", "users-service", "next", "10");
 		assertThat(this.stack.containers("users-service")).hasSize(3);
 
-		Map<String, Double> shares = servedByVersion(() -> sendReads(1000, 8, null));
+		Map<String, Double> shares = servedByVersion(() -> readUser(1000, 8, null));
 		double canary = shares.getOrDefault("0.3.0", 0.0);
 		double total = shares.values().stream().mapToDouble(Double::doubleValue).sum();
 		System.out.printf("canary share: %.1f %% of %.0f requests (%s)%n", 100 * canary / total, total, shares);
 		assertThat(total).isGreaterThanOrEqualTo(1000);
 		assertThat(100 * canary / total).isBetween(5.0, 15.0);
 
-		Map<String, Double> pinned = servedByVersion(() -> sendReads(50, 4, "always"));
+		Map<String, Double> pinned = servedByVersion(() -> readUser(50, 4, "always"));
 		assertThat(pinned.getOrDefault("0.2.0", 0.0)).isZero();
 		assertThat(pinned.get("0.3.0")).isGreaterThanOrEqualTo(50);
 
@@ -208,15 +221,14 @@ class ComposeIT {
 	void blueGreenSwitchesAtOnceBothWaysAndFailsNothing() {
 		this.stack.run(Duration.ofMinutes(5), "scripts/release.sh", "green", "users-service", "next");
 		assertThat(this.stack.containers("users-service")).hasSize(4);
-		assertThat(servedByVersion(() -> sendReads(100, 8, null))).as("blue takes everything")
+		assertThat(servedByVersion(() -> readUser(100, 8, null))).as("blue takes everything")
 			.doesNotContainKey("0.3.0");
 		underLoad("blue-green", 16, () -> {
 			this.stack.run(Duration.ofSeconds(60), "scripts/release.sh", "switch", "users-service", "0.3.0");
-			assertThat(servedByVersion(() -> sendReads(100, 8, null))).as("green takes everything at once")
+			assertThat(servedByVersion(() -> readUser(100, 8, null))).as("green takes everything at once")
 				.doesNotContainKey("0.2.0");
 			this.stack.run(Duration.ofSeconds(60), "scripts/release.sh", "switch", "users-service", "0.2.0");
-			assertThat(servedByVersion(() -> sendReads(100, 8, null))).as("and back to blue")
-				.doesNotContainKey("0.3.0");
+			assertThat(servedByVersion(() -> readUser(100, 8, null))).as("and back to blue").doesNotContainKey("0.3.0");
 			this.stack.run(Duration.ofSeconds(60), "scripts/release.sh", "switch", "users-service", "0.3.0");
 			this.stack.run(Duration.ofMinutes(3), "scripts/release.sh", "retire", "users-service", "0.2.0");
 		});
@@ -279,18 +291,22 @@ class ComposeIT {
 		return byVersion;
 	}
 
+	private void readUser(int count, int clients, String pin) {
+		sendReads("/users/" + this.userId, count, clients, pin);
+	}
+
 	/**
-	 * {@code count} reads of the user through the gateway by {@code clients} clients; all
-	 * must succeed.
+	 * {@code count} GETs of {@code path} through the gateway by {@code clients} clients;
+	 * all must succeed.
 	 */
-	private void sendReads(int count, int clients, String pin) {
+	private void sendReads(String path, int count, int clients, String pin) {
 		AtomicInteger left = new AtomicInteger(count);
 		AtomicInteger failed = new AtomicInteger();
 		Thread[] threads = new Thread[clients];
 		for (int i = 0; i < clients; i++) {
 			threads[i] = new Thread(() -> {
 				while (left.getAndDecrement() > 0) {
-					HttpRequest.Builder request = HttpRequest.newBuilder(this.stack.gateway("/users/" + this.userId));
+					HttpRequest.Builder request = HttpRequest.newBuilder(this.stack.gateway(path));
 					if (pin != null) {
 						request.header("X-Canary", pin);
 					}

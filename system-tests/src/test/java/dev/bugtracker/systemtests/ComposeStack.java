@@ -47,7 +47,12 @@ final class ComposeStack implements AutoCloseable {
 
 	final int mailPort = Stack.freePort();
 
-	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+	// HTTP/1.1 only: the client's default h2c upgrade request makes MailDev (Node.js with
+	// socket.io listening for upgrades) drop the connection without an answer.
+	private final HttpClient http = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(2))
+		.build();
 
 	ComposeStack(Path root, Path workdir, Map<String, String> baseImages) throws IOException {
 		this.root = root;
@@ -196,20 +201,9 @@ final class ComposeStack implements AutoCloseable {
 		return Http.send(this.http, request, Duration.ofSeconds(20));
 	}
 
-	/**
-	 * A GET, tried a second time when the connection fails: Node.js servers (MailDev)
-	 * close idle keep-alive connections after 5 s, and a pooled connection can be closed
-	 * under a request.
-	 */
 	HttpResponse<String> get(int port, String path) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-			.header("Accept", "application/json");
-		try {
-			return send(request);
-		}
-		catch (UncheckedIOException ex) {
-			return send(request);
-		}
+		return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+			.header("Accept", "application/json"));
 	}
 
 	void awaitHealthy(Duration timeout) {

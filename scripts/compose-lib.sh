@@ -22,6 +22,9 @@ set_env() {
 
 env_value() { sed -n "s/^$1=//p" "$ENV_FILE" 2>/dev/null | tail -n 1; }
 
+# The service images' name prefix (IMAGE_PREFIX in the env file, default bugtracker/).
+image_prefix() { env_value IMAGE_PREFIX | grep . || echo bugtracker/; }
+
 # Containers of a compose service, oldest first.
 containers_of() {
   local id

@@ -47,13 +47,15 @@ ensure_base_images() {
   fi
 }
 
+# scripts/images.sh with the base image and prefix of the env file.
+build_images() { JRE_IMAGE=$(env_value JRE_IMAGE) IMAGE_PREFIX=$(image_prefix) scripts/images.sh "$@"; }
+
 ensure_images() {
-  local missing=() s prefix
-  prefix=$(env_value IMAGE_PREFIX)
+  local missing=() s
   for s in registry gateway users-service bugs-service notificator-service; do
-    docker image inspect "${prefix:-bugtracker/}$s:latest" >/dev/null 2>&1 || missing+=("$s")
+    docker image inspect "$(image_prefix)$s:latest" >/dev/null 2>&1 || missing+=("$s")
   done
-  [ ${#missing[@]} -eq 0 ] || JRE_IMAGE=$(env_value JRE_IMAGE) IMAGE_PREFIX=${prefix:-bugtracker/} scripts/images.sh "${missing[@]}"
+  [ ${#missing[@]} -eq 0 ] || build_images "${missing[@]}"
 }
 
 up() {
@@ -96,6 +98,6 @@ case "${1:-}" in
   up) shift; up "$@" ;;
   down) shift; compose down --timeout 40 "$@" ;;
   status) status ;;
-  rebuild) ensure_env; ensure_base_images; JRE_IMAGE=$(env_value JRE_IMAGE) IMAGE_PREFIX=$(env_value IMAGE_PREFIX | grep . || echo bugtracker/) scripts/images.sh ;;
+  rebuild) ensure_env; ensure_base_images; build_images ;;
   *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 esac

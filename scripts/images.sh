@@ -22,7 +22,7 @@ services=("$@")
 [ ${#services[@]} -gt 0 ] || services=("${ALL[@]}")
 for s in "${services[@]}"; do [ -n "${HTTP_PORT[$s]:-}" ] || { echo "images.sh: unknown service $s" >&2; exit 2; }; done
 
-project_version=$(sed -n '0,/<version>/{n;}; /<artifactId>bugtracker-parent<\/artifactId>/{n;s/.*<version>\(.*\)<\/version>.*/\1/p;q}' pom.xml)
+project_version=$(sed -n '/<artifactId>bugtracker-parent<\/artifactId>/{n;s/.*<version>\(.*\)<\/version>.*/\1/p;q}' pom.xml)
 commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo nogit)
 git diff --quiet HEAD -- 2>/dev/null || commit="$commit-dirty"
 VERSION=${VERSION:-$project_version}

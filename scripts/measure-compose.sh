@@ -27,7 +27,7 @@ printf 'median of %d: %d.%01d s\n' "$RUNS" $((median / 1000)) $((median % 1000 /
 wait_healthy $(compose ps -q) && sleep 10
 echo "image sizes:"
 for s in registry gateway users-service bugs-service notificator-service; do
-  docker image inspect -f "  $s {{.Size}}" "$(env_value IMAGE_PREFIX | grep . || echo bugtracker/)$s:latest" | awk '{printf "  %-22s %d MB\n", $1, $2/1000000}'
+  docker image inspect -f "  $s {{.Size}}" "$(image_prefix)$s:latest" | awk '{printf "  %-22s %d MB\n", $1, $2/1000000}'
 done
 for i in JRE_IMAGE POSTGRES_IMAGE MAILDEV_IMAGE; do
   image=$(env_value $i); [ -n "$image" ] || continue

@@ -33,7 +33,7 @@ check_service() {
 }
 
 image_version() {
-  local image="$(env_value IMAGE_PREFIX | grep . || echo bugtracker/)$1:$2"
+  local image="$(image_prefix)$1:$2"
   docker image inspect "$image" >/dev/null 2>&1 || die "no image $image (scripts/images.sh builds it)"
   docker image inspect -f '{{index .Config.Labels "org.opencontainers.image.version"}}' "$image"
 }
@@ -67,11 +67,19 @@ clear_policy() { curl -fsS -X DELETE "$ADMIN/actuator/release/$1" >/dev/null || 
 
 versions_running() { local id; for id in $(containers_of "$1"); do version_of "$id"; done | sort -u; }
 
-# The one version that all instances but the canaries run.
+# Containers of SERVICE that run VERSION, oldest first.
+containers_of_version() {
+  local id
+  for id in $(containers_of "$1"); do [ "$(version_of "$id")" != "$2" ] || echo "$id"; done
+}
+
+tag_of() { local image; image=$(docker inspect -f '{{.Config.Image}}' "$1"); printf '%s' "${image##*:}"; }
+
+# The one version that all instances run.
 stable_version() {
-  local service=$1 canary=${2:-} versions
-  versions=$(versions_running "$service" | grep -vxF "${canary:-<none>}" || true)
-  [ "$(printf '%s\n' "$versions" | grep -c .)" = 1 ] || die "$service runs versions $(echo $versions): expected one stable version"
+  local versions
+  versions=$(versions_running "$1")
+  [ "$(printf '%s\n' "$versions" | grep -c .)" = 1 ] || die "$1 runs versions $(echo $versions): expected one stable version"
   printf '%s' "$versions"
 }
 
@@ -79,18 +87,31 @@ current_policy() { curl -fsS "$ADMIN/actuator/release/$1" 2>/dev/null || true; }
 
 json_field() { sed -n "s/.*\"$1\" *: *\"\{0,1\}\([^\",}]*\).*/\1/p"; }
 
+# Sets STABLE and CANARY from the gateway's policy of SERVICE; fails when it has no canary.
+read_canary_policy() {
+  local current
+  current=$(current_policy "$1")
+  CANARY=$(printf '%s' "$current" | json_field canary)
+  STABLE=$(printf '%s' "$current" | json_field stable)
+  [ -n "$CANARY" ] && [ "$CANARY" != null ] || die "$1 has no canary"
+}
+
+# Starts an instance of SERVICE from TAG, waits until it is healthy and discovered, then stops OLD.
+replace_instance() {
+  local service=$1 tag=$2 old=$3 new
+  new=$(add_instance "$service" "$tag")
+  say "started $(name_of "$new") from $tag; waiting until it is healthy"
+  wait_healthy "$new"
+  sleep "$SETTLE"   # the gateway and the other callers discover it
+  remove_instance "$old"
+}
+
 rolling() {
-  local service=$1 tag=$2 old id new
+  local service=$1 tag=$2 old id
   image_version "$service" "$tag" >/dev/null
   old=$(containers_of "$service")
   [ -n "$old" ] || die "$service does not run"
-  for id in $old; do
-    new=$(add_instance "$service" "$tag")
-    say "started $(name_of "$new") from $tag; waiting until it is healthy"
-    wait_healthy "$new"
-    sleep "$SETTLE"   # the gateway and the other callers discover it
-    remove_instance "$id"
-  done
+  for id in $old; do replace_instance "$service" "$tag" "$id"; done
   set_env "$(tag_var "$service")" "$tag"
   say "$service runs $tag ($(versions_running "$service"))"
 }
@@ -110,34 +131,19 @@ canary() {
 }
 
 share() {
-  local service=$1 percent=$2 current stable canary
-  current=$(current_policy "$service")
-  canary=$(printf '%s' "$current" | json_field canary)
-  stable=$(printf '%s' "$current" | json_field stable)
-  [ -n "$canary" ] && [ "$canary" != null ] || die "$service has no canary"
-  policy "$service" "{\"stable\": \"$stable\", \"canary\": \"$canary\", \"canaryPercent\": $2}"
+  read_canary_policy "$1"
+  policy "$1" "{\"stable\": \"$STABLE\", \"canary\": \"$CANARY\", \"canaryPercent\": $2}"
 }
 
 promote() {
-  local service=$1 current canary stable tag id extra
-  current=$(current_policy "$service")
-  canary=$(printf '%s' "$current" | json_field canary)
-  [ -n "$canary" ] && [ "$canary" != null ] || die "$service has no canary"
-  stable=$(printf '%s' "$current" | json_field stable)
-  for id in $(containers_of "$service"); do
-    [ "$(version_of "$id")" = "$canary" ] && tag=$(docker inspect -f '{{.Config.Image}}' "$id") && tag=${tag##*:}
-  done
+  local service=$1 tag extra id
+  read_canary_policy "$service"
+  extra=$(containers_of_version "$service" "$CANARY" | head -n 1)
+  tag=$(tag_of "$extra")
   # Replace the stable instances one at a time; the new ones join the canary's version.
-  extra=$(containers_of "$service" | while read -r id; do [ "$(version_of "$id")" = "$canary" ] && echo "$id"; done | head -n 1)
-  for id in $(containers_of "$service"); do
-    [ "$(version_of "$id")" = "$stable" ] || continue
-    new=$(add_instance "$service" "$tag")
-    wait_healthy "$new"
-    sleep "$SETTLE"
-    remove_instance "$id"
-  done
+  for id in $(containers_of_version "$service" "$STABLE"); do replace_instance "$service" "$tag" "$id"; done
   clear_policy "$service"
-  say "$service: every instance runs $canary; the policy is cleared"
+  say "$service: every instance runs $CANARY; the policy is cleared"
   sleep "$SETTLE"
   # As many instances as before the canary came.
   remove_instance "$extra"
@@ -145,18 +151,13 @@ promote() {
 }
 
 rollback() {
-  local service=$1 current canary stable id
-  current=$(current_policy "$service")
-  canary=$(printf '%s' "$current" | json_field canary)
-  stable=$(printf '%s' "$current" | json_field stable)
-  [ -n "$canary" ] && [ "$canary" != null ] || die "$service has no canary"
-  policy "$service" "{\"stable\": \"$stable\"}"
+  local service=$1 id
+  read_canary_policy "$service"
+  policy "$service" "{\"stable\": \"$STABLE\"}"
   sleep "$SETTLE"
-  for id in $(containers_of "$service"); do
-    [ "$(version_of "$id")" = "$canary" ] && remove_instance "$id"
-  done
+  for id in $(containers_of_version "$service" "$CANARY"); do remove_instance "$id"; done
   clear_policy "$service"
-  say "$service: rolled back to $stable"
+  say "$service: rolled back to $STABLE"
 }
 
 green() {
@@ -177,18 +178,13 @@ switch() {
 }
 
 retire() {
-  local service=$1 version=$2 id current remaining tag
-  current=$(current_policy "$service")
-  [ "$(printf '%s' "$current" | json_field stable)" != "$version" ] || die "$version takes the traffic: switch first"
-  for id in $(containers_of "$service"); do
-    [ "$(version_of "$id")" = "$version" ] && remove_instance "$id"
-  done
+  local service=$1 version=$2 id remaining
+  [ "$(current_policy "$service" | json_field stable)" != "$version" ] || die "$version takes the traffic: switch first"
+  for id in $(containers_of_version "$service" "$version"); do remove_instance "$id"; done
   remaining=$(versions_running "$service")
   if [ "$(printf '%s\n' "$remaining" | grep -c .)" = 1 ]; then
     clear_policy "$service"
-    id=$(containers_of "$service" | head -n 1)
-    tag=$(docker inspect -f '{{.Config.Image}}' "$id")
-    set_env "$(tag_var "$service")" "${tag##*:}"
+    set_env "$(tag_var "$service")" "$(tag_of "$(containers_of "$service" | head -n 1)")"
   fi
   say "$service runs $(echo $remaining)"
 }

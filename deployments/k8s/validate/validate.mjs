@@ -76,7 +76,8 @@ for (const workload of workloads) {
 
 // Network: a default deny, and only the gateway open to everyone.
 const policies = byKind("NetworkPolicy");
-if (!policies.some((p) => Object.keys(p.spec.podSelector ?? {}).length === 0 || Object.keys(p.spec.podSelector.matchLabels ?? {}).length === 0 && p.spec.policyTypes?.includes("Ingress") && !p.spec.ingress)) {
+const selectsAll = (policy) => Object.keys(policy.spec.podSelector?.matchLabels ?? {}).length === 0;
+if (!policies.some((p) => selectsAll(p) && p.spec.policyTypes?.includes("Ingress") && !p.spec.ingress)) {
   problems.push("no default-deny ingress NetworkPolicy");
 }
 for (const policy of policies) {

@@ -45,6 +45,9 @@ class ComposeIT {
 
 	private int bugId;
 
+	/** The base images scripts/containers.sh made, by variable (JRE_IMAGE, ...). */
+	private Map<String, String> baseImages;
+
 	@BeforeAll
 	void start() throws Exception {
 		Path root = Path.of(System.getProperty("bugtracker.root", "..")).toAbsolutePath().normalize();
@@ -68,11 +71,9 @@ class ComposeIT {
 				images.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
 			}
 		});
+		this.baseImages = images;
 		this.stack = new ComposeStack(root, workdir, images);
-		// The jars of this build, as they are (the reactor packaged them before this
-		// test).
-		this.stack.run(Duration.ofMinutes(10), "env", "JARS=as-is", "IMAGE_PREFIX=" + ComposeStack.IMAGE_PREFIX,
-				"JRE_IMAGE=" + images.get("JRE_IMAGE"), "scripts/images.sh");
+		buildImages(List.of());
 		// Leftovers of an earlier run that was killed.
 		this.stack.close();
 		long start = System.nanoTime();
@@ -259,18 +260,21 @@ class ComposeIT {
 	}
 
 	private void buildImage(String version, String tag) {
-		this.stack.run(Duration.ofMinutes(5), "env", "JARS=as-is", "VERSION=" + version, "TAG=" + tag,
-				"IMAGE_PREFIX=" + ComposeStack.IMAGE_PREFIX, "JRE_IMAGE=" + jreImage(), "scripts/images.sh",
-				"users-service");
+		buildImages(List.of("VERSION=" + version, "TAG=" + tag), "users-service");
 	}
 
-	private String jreImage() {
-		String output = this.stack.capture(Duration.ofSeconds(30), "scripts/containers.sh", "env");
-		return output.lines()
-			.filter((line) -> line.startsWith("export JRE_IMAGE="))
-			.map((line) -> line.substring("export JRE_IMAGE=".length()))
-			.findFirst()
-			.orElseThrow();
+	/**
+	 * scripts/images.sh with the jars of this build as they are (the reactor packaged
+	 * them before this test), with extra settings (KEY=value), for the services named
+	 * (all when none are).
+	 */
+	private void buildImages(List<String> settings, String... services) {
+		List<String> command = new java.util.ArrayList<>(List.of("env", "JARS=as-is",
+				"IMAGE_PREFIX=" + ComposeStack.IMAGE_PREFIX, "JRE_IMAGE=" + this.baseImages.get("JRE_IMAGE")));
+		command.addAll(settings);
+		command.add("scripts/images.sh");
+		command.addAll(List.of(services));
+		this.stack.run(Duration.ofMinutes(10), command.toArray(String[]::new));
 	}
 
 	/**

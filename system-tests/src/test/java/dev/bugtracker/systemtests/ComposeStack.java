@@ -1,6 +1,8 @@
 package dev.bugtracker.systemtests;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -98,30 +100,18 @@ final class ComposeStack implements AutoCloseable {
 		builder.environment().put("PATH", "/usr/bin:" + System.getenv("PATH"));
 		try {
 			Process process = builder.start();
-			StringBuilder output = new StringBuilder();
+			StringBuffer output = new StringBuffer();
 			Thread reader = new Thread(() -> {
-				try {
-					process.getInputStream().transferTo(new java.io.OutputStream() {
-						@Override
-						public void write(int b) {
-							synchronized (output) {
-								output.append((char) b);
-							}
+				try (BufferedReader lines = new BufferedReader(
+						new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+					lines.lines().forEach((line) -> {
+						if (show) {
+							System.out.println(line);
 						}
-
-						@Override
-						public void write(byte[] b, int off, int len) {
-							String chunk = new String(b, off, len, StandardCharsets.UTF_8);
-							if (show) {
-								System.out.print(chunk);
-							}
-							synchronized (output) {
-								output.append(chunk);
-							}
-						}
+						output.append(line).append('\n');
 					});
 				}
-				catch (IOException ex) {
+				catch (IOException | UncheckedIOException ex) {
 					// The process ended.
 				}
 			});
@@ -135,9 +125,7 @@ final class ComposeStack implements AutoCloseable {
 				throw new AssertionError(
 						String.join(" ", command) + " failed (" + process.exitValue() + "):\n" + output);
 			}
-			synchronized (output) {
-				return output.toString();
-			}
+			return output.toString();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -1,5 +1,6 @@
 package dev.bugtracker.gateway.release;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * whatever the {@code release} actuator endpoint sets. A change applies to the next
  * request.
  */
-public class ReleasePolicies {
+class ReleasePolicies {
 
 	private static final Logger log = LoggerFactory.getLogger(ReleasePolicies.class);
 
@@ -45,7 +46,7 @@ public class ReleasePolicies {
 
 	// Eureka upper-cases application names; routes and people use lower case.
 	private static String key(String service) {
-		return service.toLowerCase(java.util.Locale.ROOT);
+		return service.toLowerCase(Locale.ROOT);
 	}
 
 }

@@ -22,7 +22,7 @@ import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
  */
 class VersionSplittingInstanceListSupplier extends DelegatingServiceInstanceListSupplier {
 
-	static final String VERSION_METADATA = "version";
+	private static final String VERSION_METADATA = "version";
 
 	private final ReleasePolicies policies;
 

@@ -35,7 +35,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"resilience4j.timelimiter.configs.default.timeout-duration=1s",
 				"resilience4j.circuitbreaker.instances.bugs-service.minimum-number-of-calls=4",
 				"resilience4j.circuitbreaker.instances.bugs-service.sliding-window-size=4",
-				"resilience4j.circuitbreaker.instances.bugs-service.wait-duration-in-open-state=60s" })
+				"resilience4j.circuitbreaker.instances.bugs-service.wait-duration-in-open-state=60s",
+				// Off, so that the dead instance stays in the rotation and every test
+				// meets it
+				// (GatewayOutlierDetectionTest covers ejection).
+				"bugtracker.loadbalancer.outlier-detection.enabled=false" })
 class GatewayResilienceTest {
 
 	private static final ScheduledExecutorService slow = Executors.newSingleThreadScheduledExecutor();

@@ -31,6 +31,8 @@ final class SlowBackend implements AutoCloseable {
 
 	private final AtomicInteger peak = new AtomicInteger();
 
+	private final AtomicInteger requests = new AtomicInteger();
+
 	private final ExecutorService executor = Executors.newCachedThreadPool();
 
 	private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
@@ -38,8 +40,13 @@ final class SlowBackend implements AutoCloseable {
 	private final HttpServer server;
 
 	SlowBackend(Duration hold) {
+		this(hold, 0);
+	}
+
+	/** A backend on a given port (0: a free one), e.g. to bring one back where it was. */
+	SlowBackend(Duration hold, int port) {
 		try {
-			this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+			this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
@@ -47,6 +54,8 @@ final class SlowBackend implements AutoCloseable {
 		// Answers later from a timer instead of holding a thread: the exchange stays open
 		// meanwhile.
 		this.server.createContext("/", (exchange) -> {
+			this.requests.incrementAndGet();
+			exchange.getRequestBody().readAllBytes();
 			this.peak.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
 			this.timer.schedule(() -> {
 				this.inFlight.decrementAndGet();
@@ -65,6 +74,15 @@ final class SlowBackend implements AutoCloseable {
 
 	String uri() {
 		return "http://127.0.0.1:" + this.server.getAddress().getPort();
+	}
+
+	int port() {
+		return this.server.getAddress().getPort();
+	}
+
+	/** The requests this backend has received. */
+	int requests() {
+		return this.requests.get();
 	}
 
 	/** The most requests this backend held at the same time. */

@@ -37,7 +37,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "eureka.client.enabled=false", "server.address=127.0.0.1",
 				"bugtracker.loadbalancer.outlier-detection.base-ejection-time=1s",
-				"bugtracker.loadbalancer.outlier-detection.enabled=false",
 				"bugtracker.loadbalancer.outlier-detection.max-ejection-time=2s" })
 class GatewayOutlierDetectionTest {
 

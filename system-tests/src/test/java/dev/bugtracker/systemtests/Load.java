@@ -42,21 +42,23 @@ final class Load implements AutoCloseable {
 	 * {@code request.apply(i)} builds, again and again.
 	 */
 	Load(int clients, IntFunction<HttpRequest> request) {
+		this(clients,
+				(client, http) -> List.of(http.send(request.apply(client), HttpResponse.BodyHandlers.ofString())));
+	}
+
+	/**
+	 * Starts {@code clients} clients; client {@code i} runs {@code step} again and again,
+	 * and every answer of every step counts.
+	 */
+	Load(int clients, Step step) {
 		this.clients = Executors.newFixedThreadPool(clients);
 		for (int i = 0; i < clients; i++) {
 			int client = i;
 			this.clients.execute(() -> {
 				while (this.running.get()) {
 					try {
-						HttpResponse<String> response = this.http.send(request.apply(client),
-								HttpResponse.BodyHandlers.ofString());
-						this.statuses.computeIfAbsent(response.statusCode(), (s) -> new AtomicInteger())
-							.incrementAndGet();
-						if (response.statusCode() / 100 == 2) {
-							this.succeeded.incrementAndGet();
-						}
-						else {
-							this.failures.add(response.statusCode() + " " + response.body());
+						for (HttpResponse<String> response : step.run(client, this.http)) {
+							count(response);
 						}
 					}
 					catch (Exception ex) {
@@ -65,6 +67,35 @@ final class Load implements AutoCloseable {
 				}
 			});
 		}
+	}
+
+	private void count(HttpResponse<String> response) {
+		this.statuses.computeIfAbsent(response.statusCode(), (s) -> new AtomicInteger()).incrementAndGet();
+		if (response.statusCode() / 100 == 2) {
+			this.succeeded.incrementAndGet();
+		}
+		else {
+			this.failures.add(response.statusCode() + " " + response.request().method() + " "
+					+ response.request().uri().getPath() + " " + response.body());
+		}
+	}
+
+	/**
+	 * Keeps the load on for a while. Not a wait for a condition: the point is to keep
+	 * sending for that long.
+	 */
+	void keepGoingFor(Duration duration) throws InterruptedException {
+		Thread.sleep(duration.toMillis());
+	}
+
+	/**
+	 * What one client does in one round: one or more requests that depend on each other.
+	 */
+	@FunctionalInterface
+	interface Step {
+
+		List<HttpResponse<String>> run(int client, HttpClient http) throws Exception;
+
 	}
 
 	/** Reads of one user, and keyed registrations, alternating per client. */

@@ -105,13 +105,34 @@ final class Stack implements AutoCloseable {
 	 * stopped with the stack.
 	 */
 	ServiceProcess startAnotherUsersInstance() throws IOException {
+		return startAnother("users-service", "--bugtracker.outbox.max-backoff=2s", database("users"));
+	}
+
+	/**
+	 * Start another instance of bugs-service on a free port, sharing the database;
+	 * stopped with the stack.
+	 */
+	ServiceProcess startAnotherBugsInstance() throws IOException {
+		return startAnother("bugs-service", database("bugs"));
+	}
+
+	/**
+	 * Start another instance of notificator-service on free ports, sharing the database
+	 * and the mailbox; stopped with the stack.
+	 */
+	ServiceProcess startAnotherNotificatorInstance() throws IOException {
+		return startAnother("notificator-service", "--spring.grpc.server.port=" + freePort(), database("notificator"));
+	}
+
+	private ServiceProcess startAnother(String service, String... arguments) throws IOException {
 		int port = freePort();
 		Path root = Path.of(System.getProperty("bugtracker.root", ".."));
 		String version = System.getProperty("bugtracker.version", "0.1.0-SNAPSHOT");
-		ServiceProcess instance = new ServiceProcess("users-service-" + port,
-				root.resolve("users-service/target/users-service-" + version + ".jar"), this.workdir,
-				Map.of("EUREKA_URL", "http://127.0.0.1:" + this.registryPort + "/eureka/"),
-				List.of("--server.port=" + port, "--bugtracker.outbox.max-backoff=2s", database("users")));
+		List<String> all = new ArrayList<>(List.of("--server.port=" + port));
+		all.addAll(List.of(arguments));
+		ServiceProcess instance = new ServiceProcess(service + "-" + port,
+				root.resolve(service + "/target/" + service + "-" + version + ".jar"), this.workdir,
+				Map.of("EUREKA_URL", "http://127.0.0.1:" + this.registryPort + "/eureka/"), all);
 		this.extra.add(instance);
 		instance.start();
 		awaitReady(instance, port);

@@ -11,6 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
+import javax.sql.DataSource;
+
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -22,9 +25,12 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Honours {@code Idempotency-Key} on the POST paths a service lists in
+ * Honours {@code Idempotency-Key} on the write paths a service lists in
  * {@code bugtracker.idempotency.paths}, when {@code bugtracker.idempotency.enabled=true}.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration")
@@ -55,11 +61,49 @@ public final class IdempotencyAutoConfiguration {
 	 */
 	@Bean
 	FilterRegistrationBean<IdempotencyFilter> idempotencyFilter(IdempotencyStore store,
-			IdempotencyProperties properties, JsonMapper mapper) {
-		FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(
-				new IdempotencyFilter(store, properties, new ProblemWriter(mapper)));
+			PlatformTransactionManager transactionManager, IdempotencyProperties properties, JsonMapper mapper) {
+		FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(new IdempotencyFilter(
+				store, new TransactionTemplate(transactionManager), properties, new ProblemWriter(mapper)));
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 12);
 		return registration;
+	}
+
+	/**
+	 * A keyed request runs in one transaction from its start; the data source hands that
+	 * transaction a pooled connection only at its first statement, so that a request that
+	 * first calls another service (bugs-service looking up users) does not hold a
+	 * connection while it waits.
+	 */
+	@Bean
+	static BeanPostProcessor lazyConnectionDataSource() {
+		return new BeanPostProcessor() {
+
+			@Override
+			public Object postProcessAfterInitialization(Object bean, String beanName) {
+				return (bean instanceof DataSource dataSource && !(bean instanceof LazyConnectionDataSourceProxy))
+						? new ClosingLazyConnectionDataSource(dataSource) : bean;
+			}
+
+		};
+	}
+
+	/**
+	 * Lazy connections that close the pool with the context (the pool's own close method
+	 * is no longer the bean's).
+	 */
+	static final class ClosingLazyConnectionDataSource extends LazyConnectionDataSourceProxy implements AutoCloseable {
+
+		ClosingLazyConnectionDataSource(DataSource target) {
+			super(target);
+		}
+
+		@Override
+		public void close() throws Exception {
+			if (obtainTargetDataSource() instanceof AutoCloseable closeable) {
+				closeable.close();
+			}
+		}
+
 	}
 
 	/** Deletes expired keys every ten minutes. */

@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.bugtracker.platform.web.ProblemWriter;
 import jakarta.servlet.FilterChain;
@@ -20,20 +21,32 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.AntPathMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 
 /**
- * Makes POSTs with an {@code Idempotency-Key} header safe to retry: the first request
- * claims the key and runs; a repeat with the same key and the same request gets the first
- * answer again ({@code Idempotent-Replayed: true}) and creates nothing; the same key with
- * a different request gets 422; a repeat while the first is still running gets 409 with
- * {@code Retry-After}. Answers with a 5xx status are not remembered, so the client can
- * try again.
+ * Makes writes with an {@code Idempotency-Key} header safe to retry: a repeat with the
+ * same key and the same request gets the first answer again ({@code Idempotent-Replayed:
+ * true}) and changes nothing; the same key with a different request gets 422.
+ * <p>
+ * The request runs in one transaction that the service's own transactions join, and its
+ * answer is recorded under the key in that transaction, after the change: the change and
+ * its record commit together or not at all. A crash before the commit leaves neither, so
+ * the client's retry runs afresh, at once; after it, the retry gets the recorded answer.
+ * Two concurrent requests with one key may both run, but only one can commit its record:
+ * the other one's change is rolled back and it answers with the winner's answer. Answers
+ * with a 5xx status are not recorded (their change is rolled back), so the client can try
+ * again. A 4xx answer whose change failed is recorded on its own.
+ * <p>
+ * The transaction takes a database connection only when the request first uses the
+ * database (the data source is lazy, see {@link IdempotencyAutoConfiguration}), so a
+ * request that calls another service first holds no connection meanwhile.
  */
 class IdempotencyFilter extends OncePerRequestFilter {
 
@@ -41,7 +54,11 @@ class IdempotencyFilter extends OncePerRequestFilter {
 
 	static final String REPLAYED = "Idempotent-Replayed";
 
+	private static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
+
 	private final IdempotencyStore store;
+
+	private final TransactionTemplate transactions;
 
 	private final IdempotencyProperties properties;
 
@@ -49,15 +66,17 @@ class IdempotencyFilter extends OncePerRequestFilter {
 
 	private final AntPathMatcher matcher = new AntPathMatcher();
 
-	IdempotencyFilter(IdempotencyStore store, IdempotencyProperties properties, ProblemWriter problems) {
+	IdempotencyFilter(IdempotencyStore store, TransactionTemplate transactions, IdempotencyProperties properties,
+			ProblemWriter problems) {
 		this.store = store;
+		this.transactions = transactions;
 		this.properties = properties;
 		this.problems = problems;
 	}
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		if (!"POST".equals(request.getMethod()) || request.getHeader(HEADER) == null) {
+		if (!METHODS.contains(request.getMethod()) || request.getHeader(HEADER) == null) {
 			return true;
 		}
 		List<String> paths = this.properties.paths();
@@ -77,29 +96,59 @@ class IdempotencyFilter extends OncePerRequestFilter {
 		}
 		byte[] body = request.getInputStream().readAllBytes();
 		String fingerprint = fingerprint(request, body);
-		Optional<IdempotencyStore.Record> existing = this.store.claim(key, fingerprint, this.properties.ttl(),
-				this.properties.lease());
+		Optional<IdempotencyStore.Record> existing = this.store.find(key);
 		if (existing.isPresent()) {
 			answerRepeat(request, response, existing.get(), fingerprint);
 			return;
 		}
 		ContentCachingResponseWrapper captured = new ContentCachingResponseWrapper(response);
-		boolean completed = false;
+		Outcome outcome;
 		try {
-			chain.doFilter(new CachedBodyRequest(request, body), captured);
-			int status = captured.getStatus();
-			if (status < 500) {
-				this.store.complete(key, status, captured.getContentType(), captured.getHeader(HttpHeaders.LOCATION),
-						new String(captured.getContentAsByteArray(), StandardCharsets.UTF_8));
-				completed = true;
+			outcome = this.transactions.execute((transaction) -> {
+				try {
+					chain.doFilter(new CachedBodyRequest(request, body), captured);
+				}
+				catch (IOException | ServletException ex) {
+					throw new ChainException(ex);
+				}
+				if (captured.getStatus() >= 500) {
+					transaction.setRollbackOnly();
+					return Outcome.NOT_RECORDED;
+				}
+				if (transaction.isRollbackOnly()) {
+					// The change failed (and was answered with a 4xx): nothing to guard.
+					transaction.setRollbackOnly();
+					return Outcome.FAILED_CHANGE;
+				}
+				this.store.record(key, answer(captured, fingerprint), this.properties.ttl());
+				return Outcome.RECORDED;
+			});
+			if (outcome == Outcome.FAILED_CHANGE) {
+				this.transactions.executeWithoutResult(
+						(transaction) -> this.store.record(key, answer(captured, fingerprint), this.properties.ttl()));
 			}
 		}
-		finally {
-			if (!completed) {
-				this.store.release(key);
-			}
-			captured.copyBodyToResponse();
+		catch (ChainException ex) {
+			throw ex.unwrap();
 		}
+		catch (DuplicateKeyException ex) {
+			// A concurrent request with this key committed first; this one's change is
+			// rolled back, and the client gets the first answer.
+			response.reset();
+			Optional<IdempotencyStore.Record> winner = this.store.find(key);
+			if (winner.isPresent()) {
+				answerRepeat(request, response, winner.get(), fingerprint);
+				return;
+			}
+			throw ex;
+		}
+		captured.copyBodyToResponse();
+	}
+
+	private static IdempotencyStore.Record answer(ContentCachingResponseWrapper captured, String fingerprint) {
+		return new IdempotencyStore.Record(fingerprint, captured.getStatus(), captured.getContentType(),
+				captured.getHeader(HttpHeaders.LOCATION),
+				new String(captured.getContentAsByteArray(), StandardCharsets.UTF_8));
 	}
 
 	private void answerRepeat(HttpServletRequest request, HttpServletResponse response, IdempotencyStore.Record record,
@@ -108,13 +157,6 @@ class IdempotencyFilter extends OncePerRequestFilter {
 			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT,
 					"This Idempotency-Key was already used for a different request");
 			problem.setProperty("errors", List.of(java.util.Map.of("field", HEADER, "message", problem.getDetail())));
-			this.problems.write(request, response, problem);
-			return;
-		}
-		if (!record.completed()) {
-			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
-					"A request with this Idempotency-Key is still being processed; retry shortly");
-			response.setHeader(HttpHeaders.RETRY_AFTER, "1");
 			this.problems.write(request, response, problem);
 			return;
 		}
@@ -142,6 +184,30 @@ class IdempotencyFilter extends OncePerRequestFilter {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	private enum Outcome {
+
+		RECORDED, FAILED_CHANGE, NOT_RECORDED
+
+	}
+
+	/** Carries the chain's checked exceptions through the transaction callback. */
+	private static final class ChainException extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		ChainException(Exception cause) {
+			super(cause);
+		}
+
+		IOException unwrap() throws ServletException {
+			if (getCause() instanceof ServletException servlet) {
+				throw servlet;
+			}
+			return (IOException) getCause();
+		}
+
 	}
 
 	/** The request with its body read once and served again from memory. */

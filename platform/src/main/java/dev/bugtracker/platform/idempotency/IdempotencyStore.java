@@ -7,12 +7,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
 
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The {@code idempotency_key} table. Each statement commits on its own: a key is claimed
- * before the request runs, so a concurrent repeat sees it at once.
+ * The {@code idempotency_key} table: the answer to each keyed request, written in the
+ * transaction of the change it answers, so that the two commit together or not at all.
  */
 class IdempotencyStore {
 
@@ -26,60 +25,47 @@ class IdempotencyStore {
 	}
 
 	/**
-	 * Claim a key for a new request.
-	 * @return empty if claimed, or the record that already holds the key
+	 * @param key the idempotency key
+	 * @return the answer recorded for the key, unless there is none or it expired
 	 */
-	Optional<Record> claim(String key, String fingerprint, Duration ttl, Duration lease) {
-		Instant now = this.clock.instant();
-		// Forget expired keys, and requests that held a key past their lease (their
-		// instance died).
-		this.jdbc.sql("""
-				delete from idempotency_key where idempotency_key = :key
-				  and (expires_at < :now or (state = 'IN_PROGRESS' and created_at < :abandoned))
-				""").param("key", key).param("now", utc(now)).param("abandoned", utc(now.minus(lease))).update();
-		try {
-			this.jdbc.sql("""
-					insert into idempotency_key (idempotency_key, fingerprint, state, created_at, expires_at)
-					values (:key, :fingerprint, 'IN_PROGRESS', :now, :expires)
-					""")
-				.param("key", key)
-				.param("fingerprint", fingerprint)
-				.param("now", utc(now))
-				.param("expires", utc(now.plus(ttl)))
-				.update();
-			return Optional.empty();
-		}
-		catch (DuplicateKeyException ex) {
-			return this.jdbc
-				.sql("select fingerprint, state, status, content_type, location, body from idempotency_key "
-						+ "where idempotency_key = :key")
-				.param("key", key)
-				.query((rs, n) -> new Record(rs.getString("fingerprint"), "COMPLETED".equals(rs.getString("state")),
-						rs.getInt("status"), rs.getString("content_type"), rs.getString("location"),
-						rs.getString("body")))
-				.optional()
-				// Deleted in between (expired): treat as held; the client retries.
-				.or(() -> Optional.of(new Record(fingerprint, false, 0, null, null, null)));
-		}
-	}
-
-	void complete(String key, int status, String contentType, String location, String body) {
-		this.jdbc.sql("""
-				update idempotency_key set state = 'COMPLETED', status = :status, content_type = :contentType,
-				       location = :location, body = :body
-				where idempotency_key = :key
+	Optional<Record> find(String key) {
+		return this.jdbc.sql("""
+				select fingerprint, status, content_type, location, body from idempotency_key
+				where idempotency_key = :key and state = 'COMPLETED' and expires_at >= :now
 				""")
-			.param("status", status)
-			.param("contentType", contentType)
-			.param("location", location)
-			.param("body", body)
 			.param("key", key)
-			.update();
+			.param("now", utc(this.clock.instant()))
+			.query((rs, n) -> new Record(rs.getString("fingerprint"), rs.getInt("status"), rs.getString("content_type"),
+					rs.getString("location"), rs.getString("body")))
+			.optional();
 	}
 
-	void release(String key) {
-		this.jdbc.sql("delete from idempotency_key where idempotency_key = :key and state = 'IN_PROGRESS'")
+	/**
+	 * Record the answer to a keyed request, in the caller's transaction. An expired
+	 * record of the key makes room.
+	 * @throws org.springframework.dao.DuplicateKeyException if another request with the
+	 * key recorded its answer first (and committed); with PostgreSQL, the insert waits
+	 * for a concurrent one to commit or roll back
+	 */
+	void record(String key, Record record, Duration ttl) {
+		Instant now = this.clock.instant();
+		this.jdbc.sql("delete from idempotency_key where idempotency_key = :key and expires_at < :now")
 			.param("key", key)
+			.param("now", utc(now))
+			.update();
+		this.jdbc.sql("""
+				insert into idempotency_key (idempotency_key, fingerprint, state, status, content_type, location, body,
+				                             created_at, expires_at)
+				values (:key, :fingerprint, 'COMPLETED', :status, :contentType, :location, :body, :now, :expires)
+				""")
+			.param("key", key)
+			.param("fingerprint", record.fingerprint())
+			.param("status", record.status())
+			.param("contentType", record.contentType())
+			.param("location", record.location())
+			.param("body", record.body())
+			.param("now", utc(now))
+			.param("expires", utc(now.plus(ttl)))
 			.update();
 	}
 
@@ -93,8 +79,8 @@ class IdempotencyStore {
 		return instant.atOffset(ZoneOffset.UTC);
 	}
 
-	/** What a key holds: the request's fingerprint and, once completed, its answer. */
-	record Record(String fingerprint, boolean completed, int status, String contentType, String location, String body) {
+	/** A keyed request's fingerprint and its answer. */
+	record Record(String fingerprint, int status, String contentType, String location, String body) {
 	}
 
 }

@@ -118,6 +118,16 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	}
 
 	/**
+	 * A parameter, header or field the transport layer refused, e.g. {@code page=-1}.
+	 * @param ex the exception
+	 * @return a 400 problem naming the parameter
+	 */
+	@ExceptionHandler
+	ProblemDetail handleInvalidParameter(InvalidParameterException ex) {
+		return Problems.of(HttpStatus.BAD_REQUEST, "Invalid request parameter", ex.getMessage(), ex.getField());
+	}
+
+	/**
 	 * A path variable or request parameter of the wrong type, e.g. {@code /users/abc}.
 	 * @param ex the exception
 	 * @return a 400 problem naming the parameter

@@ -1,5 +1,8 @@
 package dev.bugtracker.bugs.bug.web;
 
+import dev.bugtracker.platform.web.InvalidParameterException;
+import dev.bugtracker.platform.web.Paging;
+
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -171,7 +174,7 @@ class BugController {
 		if (assignee != null && !unassigned) {
 			assigneeId = Bug.parseIdOrKey(assignee);
 			if (assigneeId == null || assignee.regionMatches(true, 0, Bug.KEY_PREFIX, 0, Bug.KEY_PREFIX.length())) {
-				throw new InvalidRequestException("assignee", "must be a user id or 'none'");
+				throw new InvalidParameterException("assignee", "must be a user id or 'none'");
 			}
 		}
 		BugQuery query = new BugQuery(status, assigneeId, unassigned, reporter, label, priority, severity, q);

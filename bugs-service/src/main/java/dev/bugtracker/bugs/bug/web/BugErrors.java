@@ -1,8 +1,5 @@
 package dev.bugtracker.bugs.bug.web;
 
-import java.util.List;
-import java.util.Map;
-
 import dev.bugtracker.bugs.bug.BugNotFoundException;
 import dev.bugtracker.bugs.bug.CommentNotFoundException;
 import dev.bugtracker.bugs.bug.InvalidBugException;
@@ -10,6 +7,7 @@ import dev.bugtracker.bugs.bug.InvalidTransitionException;
 import dev.bugtracker.bugs.bug.StaleBugException;
 import dev.bugtracker.bugs.bug.UnknownReferenceException;
 import dev.bugtracker.bugs.bug.UsersUnavailableException;
+import dev.bugtracker.platform.web.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,11 +47,6 @@ class BugErrors {
 	}
 
 	@ExceptionHandler
-	ProblemDetail invalidRequest(InvalidRequestException ex) {
-		return problem(HttpStatus.BAD_REQUEST, "Invalid request", ex.getMessage(), ex.getField());
-	}
-
-	@ExceptionHandler
 	ProblemDetail unknownReference(UnknownReferenceException ex) {
 		return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Unknown reference", ex.getMessage(), ex.getField());
 	}
@@ -72,12 +65,7 @@ class BugErrors {
 	}
 
 	private static ProblemDetail problem(HttpStatus status, String title, String detail, String field) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		problem.setTitle(title);
-		if (field != null) {
-			problem.setProperty("errors", List.of(Map.of("field", field, "message", detail)));
-		}
-		return problem;
+		return Problems.of(status, title, detail, field);
 	}
 
 }

@@ -1,5 +1,7 @@
 package dev.bugtracker.bugs.bug.web;
 
+import dev.bugtracker.platform.web.InvalidParameterException;
+
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,8 +28,8 @@ final class MergePatch {
 	static BugEdit toEdit(Map<String, Object> patch) {
 		for (String field : patch.keySet()) {
 			if (!FIELDS.contains(field)) {
-				throw new InvalidRequestException(field, "cannot be changed with PATCH; patchable fields are " + FIELDS
-						+ " (status: POST /bugs/{id}/transitions, assignee: PUT /bugs/{id}/assignee)");
+				throw new InvalidParameterException(field, "cannot be changed with PATCH; patchable fields are "
+						+ FIELDS + " (status: POST /bugs/{id}/transitions, assignee: PUT /bugs/{id}/assignee)");
 			}
 		}
 		String title = null;
@@ -54,10 +56,10 @@ final class MergePatch {
 			if (nullable) {
 				return null;
 			}
-			throw new InvalidRequestException(field, "cannot be removed");
+			throw new InvalidParameterException(field, "cannot be removed");
 		}
 		if (!(value instanceof String text)) {
-			throw new InvalidRequestException(field, "must be a string");
+			throw new InvalidParameterException(field, "must be a string");
 		}
 		return text;
 	}
@@ -71,7 +73,7 @@ final class MergePatch {
 				}
 			}
 		}
-		throw new InvalidRequestException(field, "must be one of " + Arrays.toString(type.getEnumConstants()));
+		throw new InvalidParameterException(field, "must be one of " + Arrays.toString(type.getEnumConstants()));
 	}
 
 	private static Set<String> labels(Object value) {
@@ -79,12 +81,12 @@ final class MergePatch {
 			return Set.of();
 		}
 		if (!(value instanceof List<?> list)) {
-			throw new InvalidRequestException("labels", "must be an array of strings");
+			throw new InvalidParameterException("labels", "must be an array of strings");
 		}
 		Set<String> labels = new LinkedHashSet<>();
 		for (Object item : list) {
 			if (!(item instanceof String label)) {
-				throw new InvalidRequestException("labels", "must be an array of strings");
+				throw new InvalidParameterException("labels", "must be an array of strings");
 			}
 			labels.add(label);
 		}

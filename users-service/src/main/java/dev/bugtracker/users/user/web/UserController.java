@@ -1,14 +1,17 @@
 package dev.bugtracker.users.user.web;
 
 import java.net.URI;
+import java.util.List;
+import java.util.Set;
 
 import jakarta.validation.Valid;
 
 import dev.bugtracker.users.user.User;
 import dev.bugtracker.users.user.UserService;
+import dev.bugtracker.platform.web.Paging;
 
 import org.springframework.data.domain.Pageable;
-import org.springframework.data.web.PageableDefault;
+import org.springframework.data.domain.Sort;
 import org.springframework.data.web.PagedModel;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -26,6 +29,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping(path = "/users", produces = MediaType.APPLICATION_JSON_VALUE)
 class UserController {
+
+	private static final Set<String> SORTABLE = Set.of("id", "email", "createdAt");
 
 	private final UserService users;
 
@@ -62,15 +67,20 @@ class UserController {
 	}
 
 	/**
-	 * List users, optionally by email, a page at a time ({@code page}, {@code size} at
-	 * most 100, {@code sort}).
+	 * List users, optionally by email, a page at a time, with the strict paging of every
+	 * list endpoint ({@link Paging}).
 	 * @param email only the user with this email (any case)
-	 * @param pageable the page
+	 * @param sort {@code id}, {@code email} or {@code createdAt}, each optionally
+	 * followed by {@code ,desc}; by id when absent
+	 * @param page the page number, from 0
+	 * @param size the page size, 1 to 100
 	 * @return the page in Spring Data's {@code PagedModel} shape
 	 */
 	@GetMapping
 	PagedModel<UserResponse> list(@RequestParam(required = false) String email,
-			@PageableDefault(sort = "id") Pageable pageable) {
+			@RequestParam(required = false) List<String> sort, @RequestParam(defaultValue = "0") int page,
+			@RequestParam(defaultValue = "" + Paging.DEFAULT_SIZE) int size) {
+		Pageable pageable = Paging.of(page, size, sort, SORTABLE, Sort.by("id"));
 		return new PagedModel<>(this.users.list(email, pageable).map(UserResponse::of));
 	}
 

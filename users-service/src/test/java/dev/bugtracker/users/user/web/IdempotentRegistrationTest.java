@@ -1,5 +1,15 @@
 package dev.bugtracker.users.user.web;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
 import dev.bugtracker.platform.test.EmbeddedPostgresTestConfiguration;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +60,44 @@ class IdempotentRegistrationTest {
 		assertThat(
 				this.jdbc.sql("select count(*) from users where email = 'idem@example.com'").query(Long.class).single())
 			.isOne();
+	}
+
+	@Test
+	void concurrentRequestsWithOneKeyCreateOneUserAndAllGetItsAnswer() throws Exception {
+		String body = "{\"email\": \"racing@example.com\"}";
+		ExecutorService clients = Executors.newFixedThreadPool(16);
+		try {
+			List<Future<MvcResult>> calls = new ArrayList<>();
+			CountDownLatch start = new CountDownLatch(1);
+			for (int i = 0; i < 16; i++) {
+				calls.add(clients.submit(() -> {
+					start.await();
+					return this.mvc
+						.perform(post("/users").contentType(MediaType.APPLICATION_JSON)
+							.header("Idempotency-Key", "k-race")
+							.content(body))
+						.andReturn();
+				}));
+			}
+			start.countDown();
+			Set<String> answers = new HashSet<>();
+			for (Future<MvcResult> call : calls) {
+				MvcResult result = call.get(30, TimeUnit.SECONDS);
+				assertThat(result.getResponse().getStatus()).as(result.getResponse().getContentAsString())
+					.isEqualTo(201);
+				answers.add(result.getResponse().getContentAsString());
+			}
+			assertThat(answers).as("every client gets the one answer").hasSize(1);
+		}
+		finally {
+			clients.shutdownNow();
+		}
+		assertThat(this.jdbc.sql("select count(*) from users where email = 'racing@example.com'")
+			.query(Long.class)
+			.single()).isOne();
+		assertThat(this.jdbc.sql("select count(*) from email_outbox where recipient = 'racing@example.com'")
+			.query(Long.class)
+			.single()).as("one welcome email queued").isOne();
 	}
 
 	@Test

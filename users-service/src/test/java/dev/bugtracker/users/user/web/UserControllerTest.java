@@ -14,6 +14,8 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.domain.Sort;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
@@ -21,6 +23,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.then;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -163,17 +166,39 @@ class UserControllerTest {
 	}
 
 	@Test
-	void listsUsersAsPagedModel() throws Exception {
+	void listsUsersAsPagedModelWithThePageTheClientAskedFor() throws Exception {
 		given(this.users.list(eq("alice@example.com"), any()))
-			.willReturn(new PageImpl<>(List.of(ALICE), PageRequest.of(0, 5), 1));
+			.willAnswer((call) -> new PageImpl<>(List.of(ALICE), call.getArgument(1, Pageable.class), 1));
 
-		this.mvc.perform(get("/users").param("email", "alice@example.com").param("size", "5"))
+		this.mvc
+			.perform(get("/users").param("email", "alice@example.com").param("size", "5").param("sort", "email,desc"))
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.content[0].email").value("alice@example.com"))
 			.andExpect(jsonPath("$.page.size").value(5))
 			.andExpect(jsonPath("$.page.number").value(0))
-			.andExpect(jsonPath("$.page.totalElements").value(1))
-			.andExpect(jsonPath("$.page.totalPages").value(1));
+			.andExpect(jsonPath("$.page.totalElements").value(1));
+		then(this.users).should().list("alice@example.com", PageRequest.of(0, 5, Sort.by(Sort.Order.desc("email"))));
+	}
+
+	@Test
+	void pagesByTheDocumentedDefaults() throws Exception {
+		given(this.users.list(any(), any()))
+			.willAnswer((call) -> new PageImpl<>(List.of(ALICE), call.getArgument(1, Pageable.class), 1));
+
+		this.mvc.perform(get("/users")).andExpect(status().isOk());
+		then(this.users).should().list(null, PageRequest.of(0, 20, Sort.by("id")));
+	}
+
+	@Test
+	void refusesBadPagingWith400NamingTheParameterInsteadOfCorrectingIt() throws Exception {
+		for (String[] bad : new String[][] { { "page", "-1" }, { "size", "abc" }, { "size", "0" }, { "size", "101" },
+				{ "sort", "password" }, { "sort", "desc" }, { "page", "x" } }) {
+			this.mvc.perform(get("/users").param(bad[0], bad[1]))
+				.andExpect(status().isBadRequest())
+				.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+				.andExpect(jsonPath("$.errors[0].field").value(bad[0]));
+		}
+		verifyNoInteractions(this.users);
 	}
 
 }

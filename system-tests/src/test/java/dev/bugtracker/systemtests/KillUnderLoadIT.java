@@ -1,0 +1,264 @@
+package dev.bugtracker.systemtests;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Concurrent clients through the gateway while one of two instances of a service is
+ * killed with SIGKILL: no client sees the dead instance, at any hop (gateway to users- or
+ * bugs-service, bugs-service to users-service over Feign, users-service to notificator
+ * over gRPC). Successes and failures are counted by the clients; the split of the load is
+ * read from each instance's own metrics.
+ */
+@ExtendWith(StackExtension.class)
+class KillUnderLoadIT {
+
+	private static final int[] CLIENTS = { 8, 32, 64 };
+
+	private static final Duration BEFORE_KILL = Duration.ofSeconds(5);
+
+	private static final Duration AFTER_KILL = Duration.ofSeconds(25);
+
+	@Test
+	void aUsersServiceInstanceKilledUnderLoadFailsNoReadNoKeyedWriteAndNoFeignLookup(Stack stack) throws Exception {
+		URI gateway = stack.uri(stack.gatewayPort, "/");
+		long reader = id(stack.json("POST", stack.gatewayPort, "/users", "{\"email\": \"" + unique("reader") + "\"}"));
+		ServiceProcess second = stack.startAnotherUsersInstance();
+		try {
+			for (int clients : CLIENTS) {
+				awaitServing(stack, second, "/users/" + reader, "/users/{id}");
+				double first0 = served(stack, stack.usersPort, "/users/{id}");
+				double second0 = served(stack, second.port, "/users/{id}");
+				Load load = new Load(clients, (client, http) -> switch (client % 4) {
+					case 0, 1 -> List.of(send(http, get(gateway, "/users/" + reader)));
+					case 2 -> List.of(send(http, keyedPost(gateway, "/users", registration())));
+					// A new user, then a bug naming them: bugs-service has never seen
+					// them, so
+					// it looks them up in users-service over Feign.
+					default -> withBugOfNewUser(http, gateway);
+				});
+				List<String> failures;
+				String summary;
+				try {
+					load.keepGoingFor(BEFORE_KILL);
+					double toFirst = served(stack, stack.usersPort, "/users/{id}") - first0;
+					double toSecond = served(stack, second.port, "/users/{id}") - second0;
+					assertThat(toFirst).as("%d clients: lookups served by the first instance", clients)
+						.isGreaterThan(0.2 * (toFirst + toSecond));
+					assertThat(toSecond).as("%d clients: lookups served by the second instance", clients)
+						.isGreaterThan(0.2 * (toFirst + toSecond));
+					second.kill();
+					load.keepGoingFor(AFTER_KILL);
+				}
+				finally {
+					load.close();
+					failures = load.failures();
+					summary = load.summary();
+				}
+				System.out.println("users-service instance killed under " + clients + " clients: " + summary);
+				assertThat(load.succeeded()).as("%d clients: %s", clients, summary).isGreaterThan(100);
+				assertThat(failures).as("%d clients: requests that failed: %s", clients, summary).isEmpty();
+				second.start();
+				stack.awaitReady(second, second.port);
+			}
+		}
+		finally {
+			second.stop();
+			forgetExtraInstance(stack, "USERS-SERVICE");
+		}
+	}
+
+	@Test
+	void aBugsServiceInstanceKilledUnderLoadFailsNoReadAndNoKeyedWrite(Stack stack) throws Exception {
+		URI gateway = stack.uri(stack.gatewayPort, "/");
+		long reporter = id(
+				stack.json("POST", stack.gatewayPort, "/users", "{\"email\": \"" + unique("reporter") + "\"}"));
+		long bug = id(stack.json("POST", stack.gatewayPort, "/bugs", bug(reporter)));
+		ServiceProcess second = stack.startAnotherBugsInstance();
+		try {
+			for (int clients : CLIENTS) {
+				awaitServing(stack, second, "/bugs/" + bug, "/bugs/{id}");
+				Load load = new Load(clients, (client, http) -> switch (client % 4) {
+					case 0 -> List.of(send(http, get(gateway, "/bugs/" + bug)));
+					case 1 -> List.of(send(http, get(gateway, "/bugs?status=OPEN&size=5")));
+					default -> List.of(send(http, keyedPost(gateway, "/bugs", bug(reporter))));
+				});
+				List<String> failures;
+				String summary;
+				try {
+					load.keepGoingFor(BEFORE_KILL);
+					second.kill();
+					load.keepGoingFor(AFTER_KILL);
+				}
+				finally {
+					load.close();
+					failures = load.failures();
+					summary = load.summary();
+				}
+				System.out.println("bugs-service instance killed under " + clients + " clients: " + summary);
+				assertThat(load.succeeded()).as("%d clients: %s", clients, summary).isGreaterThan(100);
+				assertThat(failures).as("%d clients: requests that failed: %s", clients, summary).isEmpty();
+				second.start();
+				stack.awaitReady(second, second.port);
+			}
+		}
+		finally {
+			second.stop();
+			forgetExtraInstance(stack, "BUGS-SERVICE");
+		}
+	}
+
+	@Test
+	void aNotificatorInstanceKilledDuringABurstOfRegistrationsSendsEveryEmailExactlyOnce(Stack stack) throws Exception {
+		URI gateway = stack.uri(stack.gatewayPort, "/");
+		ServiceProcess second = stack.startAnotherNotificatorInstance();
+		List<String> registered = new CopyOnWriteArrayList<>();
+		try {
+			awaitDeliveredBy(stack, second);
+			Load load = new Load(32, (client, http) -> {
+				String email = unique("burst");
+				HttpResponse<String> created = send(http,
+						keyedPost(gateway, "/users", "{\"email\": \"" + email + "\"}"));
+				if (created.statusCode() == 201) {
+					registered.add(email);
+				}
+				return List.of(created);
+			});
+			String summary;
+			try {
+				load.keepGoingFor(Duration.ofSeconds(3));
+				second.kill();
+				load.keepGoingFor(Duration.ofSeconds(7));
+			}
+			finally {
+				load.close();
+				summary = load.summary();
+			}
+			System.out.println("notificator instance killed during registrations: " + summary);
+			assertThat(load.failures()).as(summary).isEmpty();
+			assertThat(registered).hasSizeGreaterThan(50);
+			// Within a few seconds of the last registration (the outbox retries after 1
+			// s,
+			// then backs off up to 2 s here).
+			stack.await(Duration.ofSeconds(15), "every welcome email is delivered", () -> {
+				Map<String, String> mailbox = stack.mailbox();
+				return registered.stream()
+					.allMatch((email) -> mailbox.values().stream().anyMatch((eml) -> eml.contains("To: " + email)));
+			});
+			Map<String, String> mailbox = stack.mailbox();
+			List<String> notOnce = new ArrayList<>();
+			for (String email : registered) {
+				long count = mailbox.values().stream().filter((eml) -> eml.contains("To: " + email)).count();
+				if (count != 1) {
+					notOnce.add(email + ": " + count);
+				}
+			}
+			assertThat(notOnce).as("addresses that did not get exactly one welcome email").isEmpty();
+		}
+		finally {
+			second.stop();
+			forgetExtraInstance(stack, "NOTIFICATOR-SERVICE");
+		}
+	}
+
+	private static List<HttpResponse<String>> withBugOfNewUser(HttpClient http, URI gateway) throws Exception {
+		HttpResponse<String> user = send(http, keyedPost(gateway, "/users", registration()));
+		if (user.statusCode() != 201) {
+			return List.of(user);
+		}
+		return List.of(user, send(http, keyedPost(gateway, "/bugs", bug(id(user)))));
+	}
+
+	private static HttpResponse<String> send(HttpClient http, HttpRequest request) throws Exception {
+		return http.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static HttpRequest get(URI gateway, String path) {
+		return HttpRequest.newBuilder(gateway.resolve(path)).timeout(Duration.ofSeconds(20)).GET().build();
+	}
+
+	private static HttpRequest keyedPost(URI gateway, String path, String body) {
+		return HttpRequest.newBuilder(gateway.resolve(path))
+			.timeout(Duration.ofSeconds(20))
+			.header("Content-Type", "application/json")
+			.header("Idempotency-Key", UUID.randomUUID().toString())
+			.POST(BodyPublishers.ofString(body))
+			.build();
+	}
+
+	private static String registration() {
+		return "{\"email\": \"" + unique("load") + "\"}";
+	}
+
+	private static String bug(long reporter) {
+		return "{\"title\": \"Crashes under load\", \"reporterId\": " + reporter + "}";
+	}
+
+	private static String unique(String prefix) {
+		return prefix + "-" + UUID.randomUUID() + "@example.com";
+	}
+
+	private static long id(HttpResponse<String> created) {
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		return ((Number) JsonPath.read(created.body(), "$.id")).longValue();
+	}
+
+	/** Wait until the gateway sends requests to the given instance (again). */
+	private static void awaitServing(Stack stack, ServiceProcess instance, String path, String uriTemplate) {
+		stack.await(Duration.ofSeconds(60), instance.name() + " serves " + path + " through the gateway", () -> {
+			double before = served(stack, instance.port, uriTemplate);
+			for (int i = 0; i < 6; i++) {
+				stack.get(stack.gatewayPort, path);
+			}
+			return served(stack, instance.port, uriTemplate) > before;
+		});
+	}
+
+	/** Wait until the extra notificator has sent at least one email. */
+	private static void awaitDeliveredBy(Stack stack, ServiceProcess notificator) {
+		stack.await(Duration.ofSeconds(60), notificator.name() + " delivers emails", () -> {
+			for (int i = 0; i < 4; i++) {
+				stack.json("POST", stack.gatewayPort, "/users", "{\"email\": \"" + unique("warm") + "\"}");
+			}
+			return notificator.logText().contains("Sent notification");
+		});
+	}
+
+	/** GET requests an instance has served for one URI template, from its own metrics. */
+	private static double served(Stack stack, int port, String uriTemplate) {
+		return stack.prometheus(port)
+			.lines()
+			.filter((line) -> line.startsWith("http_server_requests_seconds_count{") && line.contains("method=\"GET\"")
+					&& line.contains("uri=\"" + uriTemplate + "\""))
+			.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+			.sum();
+	}
+
+	/**
+	 * Wait until the registry lists only the stack's own instance of a service, so that
+	 * later tests do not meet the extra one.
+	 */
+	private static void forgetExtraInstance(Stack stack, String application) {
+		stack.await(Duration.ofSeconds(90), "the registry lists one " + application + " instance", () -> {
+			HttpResponse<String> app = stack.get(stack.registryPort, "/eureka/apps/" + application);
+			List<String> instances = JsonPath.read(app.body(), "$.application.instance[*].instanceId");
+			return instances.size() == 1;
+		});
+	}
+
+}

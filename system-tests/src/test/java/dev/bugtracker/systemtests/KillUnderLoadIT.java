@@ -34,6 +34,13 @@ class KillUnderLoadIT {
 
 	private static final Duration AFTER_KILL = Duration.ofSeconds(25);
 
+	/**
+	 * An answer that the killed instance was streaming when it died is cut off: the
+	 * gateway has already passed its status and headers on, so it cannot retry it. That
+	 * takes a kill at the wrong millisecond, so a run sees at most a few.
+	 */
+	private static final int MAX_CUT_OFF = 3;
+
 	@Test
 	void aUsersServiceInstanceKilledUnderLoadFailsNoReadNoKeyedWriteAndNoFeignLookup(Stack stack) throws Exception {
 		URI gateway = stack.uri(stack.gatewayPort, "/");
@@ -53,6 +60,7 @@ class KillUnderLoadIT {
 					default -> withBugOfNewUser(http, gateway);
 				});
 				List<String> failures;
+				List<String> cutOff;
 				String summary;
 				try {
 					load.keepGoingFor(BEFORE_KILL);
@@ -68,11 +76,14 @@ class KillUnderLoadIT {
 				finally {
 					load.close();
 					failures = load.failures();
+					cutOff = load.cutOff();
 					summary = load.summary();
 				}
 				System.out.println("users-service instance killed under " + clients + " clients: " + summary);
 				assertThat(load.succeeded()).as("%d clients: %s", clients, summary).isGreaterThan(100);
 				assertThat(failures).as("%d clients: requests that failed: %s", clients, summary).isEmpty();
+				assertThat(cutOff).as("%d clients: answers cut off by the crash (see docs/operations.md)", clients)
+					.hasSizeLessThanOrEqualTo(MAX_CUT_OFF);
 				second.start();
 				stack.awaitReady(second, second.port);
 			}
@@ -99,6 +110,7 @@ class KillUnderLoadIT {
 					default -> List.of(send(http, keyedPost(gateway, "/bugs", bug(reporter))));
 				});
 				List<String> failures;
+				List<String> cutOff;
 				String summary;
 				try {
 					load.keepGoingFor(BEFORE_KILL);
@@ -108,11 +120,14 @@ class KillUnderLoadIT {
 				finally {
 					load.close();
 					failures = load.failures();
+					cutOff = load.cutOff();
 					summary = load.summary();
 				}
 				System.out.println("bugs-service instance killed under " + clients + " clients: " + summary);
 				assertThat(load.succeeded()).as("%d clients: %s", clients, summary).isGreaterThan(100);
 				assertThat(failures).as("%d clients: requests that failed: %s", clients, summary).isEmpty();
+				assertThat(cutOff).as("%d clients: answers cut off by the crash (see docs/operations.md)", clients)
+					.hasSizeLessThanOrEqualTo(MAX_CUT_OFF);
 				second.start();
 				stack.awaitReady(second, second.port);
 			}
@@ -130,7 +145,15 @@ class KillUnderLoadIT {
 		List<String> registered = new CopyOnWriteArrayList<>();
 		try {
 			awaitDeliveredBy(stack, second);
-			Load load = new Load(32, (client, http) -> {
+			// A burst of 300 registrations from 16 clients; one notificator dies after
+			// the
+			// first 60.
+			java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+			Load load = new Load(16, (client, http) -> {
+				if (started.incrementAndGet() > 300) {
+					Thread.sleep(50);
+					return List.of();
+				}
 				String email = unique("burst");
 				HttpResponse<String> created = send(http,
 						keyedPost(gateway, "/users", "{\"email\": \"" + email + "\"}"));
@@ -141,9 +164,9 @@ class KillUnderLoadIT {
 			});
 			String summary;
 			try {
-				load.keepGoingFor(Duration.ofSeconds(3));
+				stack.await(Duration.ofSeconds(30), "60 registrations", () -> registered.size() >= 60);
 				second.kill();
-				load.keepGoingFor(Duration.ofSeconds(7));
+				stack.await(Duration.ofSeconds(60), "300 registrations", () -> started.get() >= 300);
 			}
 			finally {
 				load.close();

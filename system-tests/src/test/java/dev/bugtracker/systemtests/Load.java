@@ -33,6 +33,8 @@ final class Load implements AutoCloseable {
 
 	private final List<String> failures = new CopyOnWriteArrayList<>();
 
+	private final List<String> cutOff = new CopyOnWriteArrayList<>();
+
 	private final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -60,6 +62,9 @@ final class Load implements AutoCloseable {
 						for (HttpResponse<String> response : step.run(client, this.http)) {
 							count(response);
 						}
+					}
+					catch (java.io.IOException ex) {
+						this.cutOff.add(ex.toString());
 					}
 					catch (Exception ex) {
 						this.failures.add(ex.toString());
@@ -120,12 +125,23 @@ final class Load implements AutoCloseable {
 		return this.succeeded.get();
 	}
 
+	/** Answers other than 2xx, and errors other than a broken connection. */
 	List<String> failures() {
 		return this.failures;
 	}
 
+	/**
+	 * Requests whose connection to the gateway broke: the gateway is up in these tests,
+	 * so it cut an answer off, as when the instance behind it died while the answer was
+	 * being streamed (too late to retry).
+	 */
+	List<String> cutOff() {
+		return this.cutOff;
+	}
+
 	String summary() {
-		return this.succeeded.get() + " succeeded, " + this.failures.size() + " failed, by status " + this.statuses;
+		return this.succeeded.get() + " succeeded, " + this.failures.size() + " failed, " + this.cutOff.size()
+				+ " cut off, by status " + this.statuses;
 	}
 
 	@Override

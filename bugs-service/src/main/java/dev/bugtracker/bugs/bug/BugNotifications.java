@@ -4,15 +4,22 @@ import java.util.Set;
 
 import dev.bugtracker.platform.outbox.EmailOutbox;
 import dev.bugtracker.platform.outbox.OutgoingEmail;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Component;
 
 /**
  * Queues the emails a change causes, in the transaction of the change (through the
  * outbox). Subjects carry the key and title: {@code [BUG-42] Login button does nothing}.
+ * Runs inside the transaction, so it never asks users-service: {@link BugService} looks
+ * the recipients up before the transaction opens, and this takes them from the
+ * directory's memory.
  */
 @Component
 class BugNotifications {
+
+	private static final Logger log = LoggerFactory.getLogger(BugNotifications.class);
 
 	private final EmailOutbox outbox;
 
@@ -49,10 +56,13 @@ class BugNotifications {
 	private void send(Bug bug, Set<Long> recipients, String event, String text) {
 		String subject = "[" + bug.getKey() + "] " + bug.getTitle();
 		for (Long userId : recipients) {
-			this.users.find(userId)
-				.ifPresent((user) -> this.outbox
-					.enqueue(new OutgoingEmail("bugs:" + bug.getId() + ":" + event + ":user:" + userId, user.email(),
-							subject, "Hello %s,%n%n%s%n%n-- Bugtracker%n".formatted(user.name(), text))));
+			this.users.known(userId)
+				.ifPresentOrElse(
+						(user) -> this.outbox.enqueue(
+								new OutgoingEmail("bugs:" + bug.getId() + ":" + event + ":user:" + userId, user.email(),
+										subject, "Hello %s,%n%n%s%n%n-- Bugtracker%n".formatted(user.name(), text))),
+						() -> log.warn("No email about {} to user {}: not looked up before the change", bug.getKey(),
+								userId));
 		}
 	}
 
@@ -60,7 +70,7 @@ class BugNotifications {
 		if (actor == null) {
 			return "Someone";
 		}
-		return this.users.find(actor).map(UserDirectory.UserContact::name).orElse("User " + actor);
+		return this.users.known(actor).map(UserDirectory.UserContact::name).orElse("User " + actor);
 	}
 
 }

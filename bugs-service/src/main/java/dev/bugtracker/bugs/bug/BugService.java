@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,16 +13,28 @@ import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The bug tracker's use cases. Each change is one transaction: the bug, its history and
  * the emails it causes are written together or not at all. Users named in a change must
  * exist in users-service; when users-service cannot answer, nothing is written.
+ * <p>
+ * No transaction waits on users-service: every user a change names, and everyone its
+ * emails go to, is looked up first; only then does the transaction open, for the database
+ * work alone. A slow users-service thus holds request threads (bounded by the bulkhead
+ * and time limit in configs/bugs-service.yml) but never database connections.
  */
 @Service
 public class BugService {
 
 	private static final Logger log = LoggerFactory.getLogger(BugService.class);
+
+	/**
+	 * The field that {@link UnknownReferenceException} names for the acting user: the
+	 * transport says how the client named them.
+	 */
+	public static final String ACTOR = "actor";
 
 	private final BugStore bugs;
 
@@ -35,10 +48,13 @@ public class BugService {
 
 	private final BugNotifications notifications;
 
+	private final TransactionTemplate transactions;
+
 	private final Clock clock = Clock.systemUTC();
 
 	BugService(BugStore bugs, CommentStore comments, HistoryStore history, BugSearch search, UserDirectory users,
-			BugNotifications notifications) {
+			BugNotifications notifications, TransactionTemplate transactions) {
+		this.transactions = transactions;
 		this.bugs = bugs;
 		this.comments = comments;
 		this.history = history;
@@ -47,10 +63,13 @@ public class BugService {
 		this.notifications = notifications;
 	}
 
-	@Transactional
 	public Bug report(NewBug report) {
 		requireUser("reporterId", report.reporterId());
 		requireUser("assigneeId", report.assigneeId());
+		return inTransaction(() -> insert(report));
+	}
+
+	private Bug insert(NewBug report) {
 		Instant now = now();
 		Bug bug = Bug.report(report, now);
 		this.bugs.insert(bug);
@@ -79,21 +98,26 @@ public class BugService {
 		return this.bugs.find(id).orElseThrow(() -> new BugNotFoundException(id));
 	}
 
-	@Transactional
 	public Bug edit(long id, BugEdit edit, Long expectedVersion, Long actor) {
-		requireUser("X-User-Id", actor);
-		Bug bug = load(id, expectedVersion);
-		long version = bug.getVersion();
-		List<Change> changes = bug.edit(edit, now());
-		// Without If-Match the last write wins, and the version still steps.
-		this.bugs.update(bug, version);
-		this.history.append(id, actor, bug.getUpdatedAt(), "UPDATED", changes);
-		return bug;
+		requireUser(ACTOR, actor);
+		return inTransaction(() -> {
+			Bug bug = load(id, expectedVersion);
+			long version = bug.getVersion();
+			List<Change> changes = bug.edit(edit, now());
+			// Without If-Match the last write wins, and the version still steps.
+			this.bugs.update(bug, version);
+			this.history.append(id, actor, bug.getUpdatedAt(), "UPDATED", changes);
+			return bug;
+		});
 	}
 
-	@Transactional
 	public Bug transition(long id, Status to, Resolution resolution, Long duplicateOf, Long actor) {
-		requireUser("X-User-Id", actor);
+		requireUser(ACTOR, actor);
+		lookUpInterestedUsers(id, actor);
+		return inTransaction(() -> move(id, to, resolution, duplicateOf, actor));
+	}
+
+	private Bug move(long id, Status to, Resolution resolution, Long duplicateOf, Long actor) {
 		if (duplicateOf != null && !duplicateOf.equals(id) && !this.bugs.exists(duplicateOf)) {
 			throw new UnknownReferenceException("duplicateOf", "names bug " + duplicateOf + ", which does not exist");
 		}
@@ -107,10 +131,13 @@ public class BugService {
 		return bug;
 	}
 
-	@Transactional
 	public Bug assign(long id, Long userId, Long actor) {
-		requireUser("X-User-Id", actor);
+		requireUser(ACTOR, actor);
 		requireUser("userId", userId);
+		return inTransaction(() -> reassign(id, userId, actor));
+	}
+
+	private Bug reassign(long id, Long userId, Long actor) {
 		Bug bug = load(id, null);
 		long version = bug.getVersion();
 		List<Change> changes = bug.assign(userId, now());
@@ -123,12 +150,15 @@ public class BugService {
 		return bug;
 	}
 
-	@Transactional
 	public Bug watch(long id, long userId, boolean watching, Long actor) {
-		requireUser("X-User-Id", actor);
+		requireUser(ACTOR, actor);
 		if (watching) {
 			requireUser("userId", userId);
 		}
+		return inTransaction(() -> changeWatchers(id, userId, watching, actor));
+	}
+
+	private Bug changeWatchers(long id, long userId, boolean watching, Long actor) {
 		Bug bug = load(id, null);
 		long version = bug.getVersion();
 		List<Change> changes = watching ? bug.watch(userId, now()) : bug.unwatch(userId, now());
@@ -139,9 +169,13 @@ public class BugService {
 		return bug;
 	}
 
-	@Transactional
 	public Comment comment(long id, long authorId, String body) {
 		requireUser("authorId", authorId);
+		lookUpInterestedUsers(id, authorId);
+		return inTransaction(() -> addComment(id, authorId, body));
+	}
+
+	private Comment addComment(long id, long authorId, String body) {
 		Bug bug = load(id, null);
 		Instant now = now();
 		Comment comment = this.comments.insert(id, authorId, Comment.validBody(body), now);
@@ -152,9 +186,12 @@ public class BugService {
 		return comment;
 	}
 
-	@Transactional
 	public Comment editComment(long id, long commentId, String body, Long actor) {
-		requireUser("X-User-Id", actor);
+		requireUser(ACTOR, actor);
+		return inTransaction(() -> changeComment(id, commentId, body, actor));
+	}
+
+	private Comment changeComment(long id, long commentId, String body, Long actor) {
 		Bug bug = load(id, null);
 		Comment comment = this.comments.find(id, commentId)
 			.orElseThrow(() -> new CommentNotFoundException(id, commentId));
@@ -167,9 +204,12 @@ public class BugService {
 		return new Comment(commentId, id, comment.authorId(), valid, comment.createdAt(), now);
 	}
 
-	@Transactional
 	public void deleteComment(long id, long commentId, Long actor) {
-		requireUser("X-User-Id", actor);
+		requireUser(ACTOR, actor);
+		inTransaction(() -> removeComment(id, commentId, actor));
+	}
+
+	private Void removeComment(long id, long commentId, Long actor) {
 		Bug bug = load(id, null);
 		Comment comment = this.comments.find(id, commentId)
 			.orElseThrow(() -> new CommentNotFoundException(id, commentId));
@@ -178,6 +218,7 @@ public class BugService {
 		touch(bug, now);
 		this.history.append(id, actor, now, "COMMENT_REMOVED",
 				new Change("comment:" + commentId, comment.body(), null));
+		return null;
 	}
 
 	@Transactional(readOnly = true)
@@ -215,6 +256,22 @@ public class BugService {
 	private void requireBug(long id) {
 		if (!this.bugs.exists(id)) {
 			throw new BugNotFoundException(id);
+		}
+	}
+
+	/** The database work of a change, in one transaction (joining one already open). */
+	private <T> T inTransaction(Supplier<T> work) {
+		return this.transactions.execute((status) -> work.get());
+	}
+
+	/**
+	 * Look up everyone who hears about a change of the bug, so that its emails can be
+	 * written inside the transaction without asking users-service.
+	 */
+	private void lookUpInterestedUsers(long id, Long actor) {
+		Bug bug = this.bugs.find(id).orElseThrow(() -> new BugNotFoundException(id));
+		for (Long userId : bug.interestedUsers(actor)) {
+			this.users.find(userId);
 		}
 	}
 

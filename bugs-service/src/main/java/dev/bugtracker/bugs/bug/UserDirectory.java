@@ -16,6 +16,14 @@ public interface UserDirectory {
 	Optional<UserContact> find(long id);
 
 	/**
+	 * A user this directory has found lately, without asking users-service: for use
+	 * inside a database transaction, which must not wait on another service.
+	 * @param id the user's id
+	 * @return the user, or empty if not found lately
+	 */
+	Optional<UserContact> known(long id);
+
+	/**
 	 * What bugs-service needs to know about a user.
 	 *
 	 * @param id the user's id

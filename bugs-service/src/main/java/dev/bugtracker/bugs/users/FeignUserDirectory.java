@@ -49,6 +49,11 @@ class FeignUserDirectory implements UserDirectory {
 		return found;
 	}
 
+	@Override
+	public Optional<UserContact> known(long id) {
+		return Optional.ofNullable(this.cache.getIfPresent(id));
+	}
+
 	/**
 	 * A 404 is an answer, not a failure of users-service: it does not count against the
 	 * breaker.

@@ -1,6 +1,7 @@
 package dev.bugtracker.bugs.bug.web;
 
 import dev.bugtracker.bugs.bug.BugNotFoundException;
+import dev.bugtracker.bugs.bug.BugService;
 import dev.bugtracker.bugs.bug.CommentNotFoundException;
 import dev.bugtracker.bugs.bug.InvalidBugException;
 import dev.bugtracker.bugs.bug.InvalidTransitionException;
@@ -46,9 +47,17 @@ class BugErrors {
 		return problem(HttpStatus.BAD_REQUEST, "Invalid request content", ex.getMessage(), ex.getField());
 	}
 
+	/**
+	 * The acting user is named by the {@code X-User-Id} header on the requests where the
+	 * body does not name them.
+	 */
 	@ExceptionHandler
 	ProblemDetail unknownReference(UnknownReferenceException ex) {
-		return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Unknown reference", ex.getMessage(), ex.getField());
+		boolean actor = BugService.ACTOR.equals(ex.getField());
+		String field = actor ? ActorArgumentResolver.HEADER : ex.getField();
+		String detail = actor ? "'" + field + "' " + ex.getMessage().substring(ex.getMessage().indexOf(' ') + 1)
+				: ex.getMessage();
+		return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Unknown reference", detail, field);
 	}
 
 	@ExceptionHandler

@@ -147,7 +147,14 @@ class GatewayResilienceTest {
 			.bodyValue(new byte[2 * 1024 * 1024])
 			.exchange()
 			.expectStatus()
-			.isEqualTo(HttpStatus.CONTENT_TOO_LARGE);
+			.isEqualTo(HttpStatus.CONTENT_TOO_LARGE)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo(413)
+			.jsonPath("$.detail")
+			.value((detail) -> assertThat(detail.toString()).contains("larger than the limit"));
 	}
 
 	private WebTestClient client() {

@@ -32,7 +32,7 @@ class KillUnderLoadIT {
 
 	private static final Duration BEFORE_KILL = Duration.ofSeconds(5);
 
-	private static final Duration AFTER_KILL = Duration.ofSeconds(25);
+	private static final Duration AFTER_KILL = Duration.ofSeconds(15);
 
 	/**
 	 * An answer that the killed instance was streaming when it died is cut off: the

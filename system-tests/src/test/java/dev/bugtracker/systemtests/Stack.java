@@ -56,7 +56,11 @@ final class Stack implements AutoCloseable {
 
 	private final List<ServiceProcess> all;
 
-	private final EmbeddedPostgres postgres;
+	private volatile EmbeddedPostgres postgres;
+
+	private final Path databaseDirectory;
+
+	private final int databasePort = freePort();
 
 	private final List<ServiceProcess> extra = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -72,7 +76,8 @@ final class Stack implements AutoCloseable {
 		Files.createDirectories(this.workdir);
 		// PostgreSQL, as in production: one database per service, shared by all its
 		// instances.
-		this.postgres = EmbeddedPostgres.builder().start();
+		this.databaseDirectory = this.workdir.resolve("postgres");
+		this.postgres = startPostgres();
 		try (var connection = this.postgres.getPostgresDatabase().getConnection();
 				var statement = connection.createStatement()) {
 			for (String database : List.of("users", "bugs", "notificator")) {
@@ -94,6 +99,28 @@ final class Stack implements AutoCloseable {
 		this.gateway = service(root, version, "gateway", env, this.gatewayPort);
 		this.all = List.of(this.gateway, this.bugs, this.users, this.notificator, this.registry);
 		Runtime.getRuntime().addShutdownHook(this.shutdownHook);
+	}
+
+	/**
+	 * PostgreSQL on a fixed port with its data in the work directory, so that it can be
+	 * stopped and started again with its data, as a real database server restarts.
+	 */
+	private EmbeddedPostgres startPostgres() throws IOException {
+		return EmbeddedPostgres.builder()
+			.setDataDirectory(this.databaseDirectory)
+			.setCleanDataDirectory(false)
+			.setPort(this.databasePort)
+			.start();
+	}
+
+	/** Stop the services' database server (its data stays). */
+	synchronized void stopDatabase() throws IOException {
+		this.postgres.close();
+	}
+
+	/** Start the database server again, on the same port with the same data. */
+	synchronized void startDatabase() throws IOException {
+		this.postgres = startPostgres();
 	}
 
 	private String database(String name) {
@@ -287,6 +314,19 @@ final class Stack implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			// The JVM is going away; the server process dies with its data directory.
+		}
+		deleteRecursively(this.databaseDirectory);
+	}
+
+	private static void deleteRecursively(Path directory) {
+		if (!Files.isDirectory(directory)) {
+			return;
+		}
+		try (Stream<Path> paths = Files.walk(directory)) {
+			paths.sorted(java.util.Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+		}
+		catch (IOException | UncheckedIOException ex) {
+			// Under target/: the next clean build removes it.
 		}
 	}
 

@@ -1,18 +1,14 @@
 package dev.bugtracker.bugs.bug;
 
 /**
- * No bug has the given id or key.
+ * No bug has the given id.
  */
 public class BugNotFoundException extends RuntimeException {
 
 	private static final long serialVersionUID = 1L;
 
-	public BugNotFoundException(String idOrKey) {
-		super("Bug " + idOrKey + " does not exist");
-	}
-
-	BugNotFoundException(long id) {
-		this(String.valueOf(id));
+	public BugNotFoundException(long id) {
+		super("Bug " + id + " does not exist");
 	}
 
 }

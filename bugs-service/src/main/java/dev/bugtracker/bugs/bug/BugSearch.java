@@ -71,11 +71,11 @@ class BugSearch {
 		}
 		if (query.priority() != null) {
 			where.append(" and b.priority = :priority");
-			params.put("priority", query.priority().ordinal());
+			params.put("priority", query.priority().code());
 		}
 		if (query.severity() != null) {
 			where.append(" and b.severity = :severity");
-			params.put("severity", query.severity().ordinal());
+			params.put("severity", query.severity().code());
 		}
 		if (query.text() != null && !query.text().isBlank()) {
 			appendText(query.text(), where, params);

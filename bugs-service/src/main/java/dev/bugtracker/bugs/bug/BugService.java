@@ -85,15 +85,6 @@ public class BugService {
 	}
 
 	@Transactional(readOnly = true)
-	public Bug get(String idOrKey) {
-		Long id = Bug.parseIdOrKey(idOrKey);
-		if (id == null) {
-			throw new BugNotFoundException(idOrKey);
-		}
-		return get(id);
-	}
-
-	@Transactional(readOnly = true)
 	public Bug get(long id) {
 		return this.bugs.find(id).orElseThrow(() -> new BugNotFoundException(id));
 	}

@@ -132,8 +132,8 @@ class BugStore {
 		params.put("status", bug.getStatus().name());
 		params.put("resolution", (bug.getResolution() != null) ? bug.getResolution().name() : null);
 		params.put("duplicateOf", bug.getDuplicateOf());
-		params.put("priority", bug.getPriority().ordinal());
-		params.put("severity", bug.getSeverity().ordinal());
+		params.put("priority", bug.getPriority().code());
+		params.put("severity", bug.getSeverity().code());
 		params.put("reporterId", bug.getReporterId());
 		params.put("assigneeId", bug.getAssigneeId());
 		params.put("createdAt", utc(bug.getCreatedAt()));
@@ -150,8 +150,8 @@ class BugStore {
 		return new BugRow(rs.getLong("id"), rs.getString("title"), rs.getString("description"),
 				Status.valueOf(rs.getString("status")),
 				(rs.getString("resolution") != null) ? Resolution.valueOf(rs.getString("resolution")) : null,
-				rs.getObject("duplicate_of", Long.class), Priority.values()[rs.getInt("priority")],
-				Severity.values()[rs.getInt("severity")], rs.getObject("reporter_id", Long.class),
+				rs.getObject("duplicate_of", Long.class), Priority.ofCode(rs.getInt("priority")),
+				Severity.ofCode(rs.getInt("severity")), rs.getObject("reporter_id", Long.class),
 				rs.getObject("assignee_id", Long.class), instant(rs, "created_at"), instant(rs, "updated_at"),
 				instant(rs, "resolved_at"), rs.getLong("version"));
 	}

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.bugtracker.platform.web.ProblemWriter;
+import dev.bugtracker.platform.web.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -95,6 +96,22 @@ class IdempotencyFilter extends OncePerRequestFilter {
 			return;
 		}
 		byte[] body = request.getInputStream().readAllBytes();
+		try {
+			runOnce(request, response, chain, key, body);
+		}
+		catch (RuntimeException ex) {
+			if (!Problems.isDatabaseUnavailable(ex) || response.isCommitted()) {
+				throw ex;
+			}
+			// Nothing was committed: the change and its record go together.
+			response.reset();
+			response.setHeader(HttpHeaders.RETRY_AFTER, Problems.DATABASE_RETRY_AFTER);
+			this.problems.write(request, response, Problems.databaseUnavailable());
+		}
+	}
+
+	private void runOnce(HttpServletRequest request, HttpServletResponse response, FilterChain chain, String key,
+			byte[] body) throws IOException, ServletException {
 		String fingerprint = fingerprint(request, body);
 		Optional<IdempotencyStore.Record> existing = this.store.find(key);
 		if (existing.isPresent()) {

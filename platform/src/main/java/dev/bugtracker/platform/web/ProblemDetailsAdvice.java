@@ -152,15 +152,24 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
 	/**
 	 * The safety net: a bug on our side. The client gets a problem without internals; the
-	 * log gets the stack trace.
+	 * log gets the stack trace. An unavailable database is not a bug: 503 with
+	 * {@code Retry-After}.
 	 * @param ex the unexpected exception
-	 * @return a 500 problem
+	 * @return a 500 problem, or a 503 one
 	 */
 	@ExceptionHandler
-	ProblemDetail handleUnexpected(Exception ex) {
+	ResponseEntity<ProblemDetail> handleUnexpected(Exception ex) {
+		if (Problems.isDatabaseUnavailable(ex)) {
+			// Not a bug: the database is down or restarting. Nothing was committed.
+			log.warn("Refused a request because the database is unavailable: {}", ex.toString());
+			return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+				.header(HttpHeaders.RETRY_AFTER, Problems.DATABASE_RETRY_AFTER)
+				.body(Problems.databaseUnavailable());
+		}
 		log.error("Unexpected error while handling a request", ex);
-		return ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
-				"An unexpected error occurred; it has been logged.");
+		return ResponseEntity.internalServerError()
+			.body(ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+					"An unexpected error occurred; it has been logged."));
 	}
 
 	private Map<String, Object> fieldError(FieldError error) {

@@ -11,7 +11,6 @@ import java.util.Set;
 import jakarta.validation.Valid;
 
 import dev.bugtracker.bugs.bug.Bug;
-import dev.bugtracker.bugs.bug.BugNotFoundException;
 import dev.bugtracker.bugs.bug.BugQuery;
 import dev.bugtracker.bugs.bug.BugService;
 import dev.bugtracker.bugs.bug.Comment;
@@ -79,7 +78,7 @@ class BugController {
 
 	@GetMapping("/{id}")
 	ResponseEntity<BugResponse> get(@PathVariable String id) {
-		return withETag(this.bugs.get(id));
+		return withETag(this.bugs.get(id(id)));
 	}
 
 	/**
@@ -183,10 +182,16 @@ class BugController {
 			.map(BugResponse::of));
 	}
 
+	/**
+	 * The one place that reads a bug's id or key from a path: a malformed one is a 400
+	 * naming the parameter, as on every resource; a well-formed one that names no bug is
+	 * a 404.
+	 */
 	private static long id(String idOrKey) {
 		Long id = Bug.parseIdOrKey(idOrKey);
 		if (id == null) {
-			throw new BugNotFoundException(idOrKey);
+			throw new InvalidParameterException("id",
+					"must be a bug id or key, e.g. 42 or BUG-42, got '" + idOrKey + "'");
 		}
 		return id;
 	}

@@ -63,9 +63,20 @@ class BugControllerTest {
 
 	@Test
 	void readsByKeyWithAnETag() throws Exception {
-		given(this.bugs.get("BUG-3")).willReturn(BugTestData.bug(3, "t", 7));
+		given(this.bugs.get(3L)).willReturn(BugTestData.bug(3, "t", 7));
 
 		this.mvc.perform(get("/bugs/BUG-3")).andExpect(status().isOk()).andExpect(header().string("ETag", "\"7\""));
+	}
+
+	@Test
+	void refusesAMalformedIdWith400NamingItAndAnUnknownOneWith404() throws Exception {
+		given(this.bugs.get(99L)).willThrow(new dev.bugtracker.bugs.bug.BugNotFoundException(99L));
+
+		this.mvc.perform(get("/bugs/abc"))
+			.andExpect(status().isBadRequest())
+			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+			.andExpect(jsonPath("$.errors[0].field").value("id"));
+		this.mvc.perform(get("/bugs/BUG-99")).andExpect(status().isNotFound());
 	}
 
 	@Test

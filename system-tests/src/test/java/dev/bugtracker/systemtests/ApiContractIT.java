@@ -1,0 +1,186 @@
+package dev.bugtracker.systemtests;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One table of bad requests, run through the gateway against every endpoint of
+ * users-service and bugs-service: malformed JSON, a field of the wrong type, an unknown
+ * field, bad paging, a malformed id, the wrong media type and an oversized body. Each
+ * must get the same answer everywhere: its 4xx status, {@code application/problem+json},
+ * and the field or parameter at fault named in {@code errors[0].field}.
+ * <p>
+ * The endpoints come from the services' own OpenAPI descriptions: an endpoint that is not
+ * in the table fails the test until it is added.
+ */
+@ExtendWith(StackExtension.class)
+class ApiContractIT {
+
+	/** A field of each endpoint's JSON body, and a value of the wrong type for it. */
+	private static final Map<String, String> WRONG_TYPE = new LinkedHashMap<>();
+
+	/** The endpoints, with nothing to say beyond what the table derives from them. */
+	private static final List<String> ENDPOINTS = new ArrayList<>();
+
+	static {
+		endpoint("POST /users", "email", "{}");
+		endpoint("POST /users/create", "email", "[]");
+		endpoint("GET /users", null, null);
+		endpoint("GET /users/{id}", null, null);
+		endpoint("POST /bugs", "title", "{}");
+		endpoint("POST /bugs/create", "bug", "[]");
+		endpoint("GET /bugs", null, null);
+		endpoint("GET /bugs/{id}", null, null);
+		endpoint("PATCH /bugs/{id}", "title", "{}");
+		endpoint("POST /bugs/{id}/transitions", "to", "42");
+		endpoint("PUT /bugs/{id}/assignee", "userId", "\"nobody\"");
+		endpoint("DELETE /bugs/{id}/assignee", null, null);
+		endpoint("PUT /bugs/{id}/watchers/{userId}", null, null);
+		endpoint("DELETE /bugs/{id}/watchers/{userId}", null, null);
+		endpoint("POST /bugs/{id}/comments", "authorId", "\"someone\"");
+		endpoint("GET /bugs/{id}/comments", null, null);
+		endpoint("PATCH /bugs/{id}/comments/{commentId}", "body", "{}");
+		endpoint("DELETE /bugs/{id}/comments/{commentId}", null, null);
+		endpoint("GET /bugs/{id}/history", null, null);
+	}
+
+	private static void endpoint(String operation, String field, String wrongValue) {
+		ENDPOINTS.add(operation);
+		if (field != null) {
+			WRONG_TYPE.put(operation, field + "=" + wrongValue);
+		}
+	}
+
+	@Test
+	void everyEndpointIsInTheTable(Stack stack) {
+		TreeSet<String> described = new TreeSet<>();
+		for (String service : List.of("users-service", "bugs-service")) {
+			String openApi = stack.get(stack.gatewayPort, "/api-docs/" + service).body();
+			Map<String, Map<String, Object>> paths = JsonPath.read(openApi, "$.paths");
+			paths.forEach((path, operations) -> operations.keySet()
+				.forEach((method) -> described.add(method.toUpperCase() + " " + path)));
+		}
+		assertThat(ENDPOINTS).as("endpoints in the contract table").containsExactlyInAnyOrderElementsOf(described);
+	}
+
+	@Test
+	void everyEndpointRefusesBadRequestsTheSameWay(Stack stack) {
+		long user = ((Number) JsonPath.read(
+				stack
+					.json("POST", stack.gatewayPort, "/users",
+							"{\"email\": \"contract-" + System.nanoTime() + "@example.com\"}")
+					.body(),
+				"$.id"))
+			.longValue();
+		long bug = ((Number) JsonPath.read(stack
+			.json("POST", stack.gatewayPort, "/bugs", "{\"title\": \"Contract\", \"reporterId\": " + user + "}")
+			.body(), "$.id")).longValue();
+		long comment = ((Number) JsonPath.read(
+				stack
+					.json("POST", stack.gatewayPort, "/bugs/" + bug + "/comments",
+							"{\"authorId\": " + user + ", \"body\": \"A comment\"}")
+					.body(),
+				"$.id"))
+			.longValue();
+		Map<String, String> valid = Map.of("{id}", String.valueOf(bug), "{userId}", String.valueOf(user), "{commentId}",
+				String.valueOf(comment));
+		List<String> wrong = new ArrayList<>();
+		for (String operation : ENDPOINTS) {
+			String method = operation.substring(0, operation.indexOf(' '));
+			String template = operation.substring(operation.indexOf(' ') + 1);
+			String path = template;
+			for (Map.Entry<String, String> parameter : valid.entrySet()) {
+				path = path.replace(parameter.getKey(),
+						(template.startsWith("/users") && parameter.getKey().equals("{id}")) ? String.valueOf(user)
+								: parameter.getValue());
+			}
+			// A malformed id in each path parameter.
+			for (String parameter : List.of("id", "userId", "commentId")) {
+				if (template.contains("{" + parameter + "}")) {
+					String malformed = template;
+					for (Map.Entry<String, String> other : valid.entrySet()) {
+						malformed = malformed.replace(other.getKey(),
+								other.getKey().equals("{" + parameter + "}") ? "abc" : other.getValue());
+					}
+					check(wrong, operation + " with a malformed " + parameter, send(stack, method, malformed,
+							WRONG_TYPE.containsKey(operation) ? "{}" : null, "application/json"), 400, parameter);
+				}
+			}
+			if (method.equals("GET") && !template.contains("{id}")
+					|| template.endsWith("/comments") && method.equals("GET") || template.endsWith("/history")) {
+				check(wrong, operation + " page=-1", send(stack, method, path + "?page=-1", null, null), 400, "page");
+				check(wrong, operation + " size=abc", send(stack, method, path + "?size=abc", null, null), 400, "size");
+				check(wrong, operation + " size=1000", send(stack, method, path + "?size=1000", null, null), 400,
+						"size");
+				if (!template.contains("{id}")) {
+					check(wrong, operation + " sort=secret", send(stack, method, path + "?sort=secret", null, null),
+							400, "sort");
+				}
+			}
+			String wrongType = WRONG_TYPE.get(operation);
+			if (wrongType != null) {
+				String field = wrongType.substring(0, wrongType.indexOf('='));
+				String value = wrongType.substring(wrongType.indexOf('=') + 1);
+				String type = method.equals("PATCH") && template.equals("/bugs/{id}") ? "application/merge-patch+json"
+						: "application/json";
+				check(wrong, operation + " malformed JSON", send(stack, method, path, "{\"" + field + "\": ", type),
+						400, null);
+				check(wrong, operation + " " + field + " of the wrong type",
+						send(stack, method, path, "{\"" + field + "\": " + value + "}", type), 400, field);
+				check(wrong, operation + " an unknown field",
+						send(stack, method, path, "{\"notAField\": 1, \"" + field + "\": " + value + "}", type), 400,
+						"notAField");
+				check(wrong, operation + " as text/plain", send(stack, method, path, "{}", "text/plain"), 415, null);
+				check(wrong, operation + " with 100 KB",
+						send(stack, method, path, "{\"" + field + "\": \"" + "x".repeat(100 * 1024) + "\"}", type), 413,
+						null);
+			}
+		}
+		assertThat(wrong).as("bad requests not refused the common way").isEmpty();
+	}
+
+	private static HttpResponse<String> send(Stack stack, String method, String path, String body, String type) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(stack.uri(stack.gatewayPort, path))
+			.method(method,
+					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody())
+			.header("Accept", "application/json")
+			.header("X-User-Id", "1");
+		if (type != null) {
+			request.header("Content-Type", type);
+		}
+		return stack.send(request);
+	}
+
+	private static void check(List<String> wrong, String what, HttpResponse<String> response, int status,
+			String field) {
+		String problem = what + ": got " + response.statusCode() + " "
+				+ response.headers().firstValue("Content-Type").orElse("(no type)") + " " + abbreviate(response.body());
+		if (response.statusCode() != status
+				|| !response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json")) {
+			wrong.add(problem);
+			return;
+		}
+		if (field != null) {
+			List<String> fields = JsonPath.read(response.body(), "$.errors[*].field");
+			if (!fields.contains(field)) {
+				wrong.add(problem + " (expected errors[].field " + field + ")");
+			}
+		}
+	}
+
+	private static String abbreviate(String body) {
+		return (body.length() > 300) ? body.substring(0, 300) + "..." : body;
+	}
+
+}

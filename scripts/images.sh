@@ -38,7 +38,7 @@ for s in "${services[@]}"; do
   stamp="$s/target/.images-build-stamp"
   if [ "${JARS:-}" = as-is ]; then
     [ -n "$jar" ] || { echo "images.sh: no jar in $s/target (./mvnw package)" >&2; exit 1; }
-  elif [ -z "$jar" ] || [ ! -f "$stamp" ] || [ -n "$(find pom.xml configs api/src platform/src "$s/src" "$s/pom.xml" -newer "$stamp" -type f -print -quit)" ]; then
+  elif [ -z "$jar" ] || [ ! -f "$stamp" ] || [ -n "$(find pom.xml configs api/src platform/src loadbalancing/src "$s/src" "$s/pom.xml" -newer "$stamp" -type f -print -quit)" ]; then
     stale+=("$s")
   fi
 done

@@ -192,7 +192,7 @@ build_if_needed() {
     stamp="$ROOT/$service/target/.local-build-stamp"
     if [ -z "$(jar_of "$service")" ] || [ ! -f "$stamp" ]; then
       stale+=("$service")
-    elif [ -n "$(find pom.xml configs api/src api/pom.xml platform/src platform/pom.xml "$service/src" "$service/pom.xml" \
+    elif [ -n "$(find pom.xml configs api/src api/pom.xml platform/src platform/pom.xml loadbalancing/src loadbalancing/pom.xml "$service/src" "$service/pom.xml" \
         -newer "$stamp" -type f -print -quit 2>/dev/null)" ]; then
       stale+=("$service")
     fi

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Soak benchmark (not a CI test). Runs the local stack with two instances of users-, bugs- and
+# notificator-service and sends a steady, moderate rate of mixed traffic through the gateway (reads,
+# searches, registrations, bug reports, comments, transitions; every write with an Idempotency-Key)
+# while it restarts one instance every 5 minutes (SIGTERM, then start) and kills one with SIGKILL once.
+#
+#   scripts/soak.sh [MINUTES] [RATE]      defaults: 30 minutes, 40 requests per second
+#
+# JAVA_HOME picks the JDK for the stack and the load alike. Prints, and writes to var/soak/: requests,
+# errors, p50/p99/max latency per minute (minutes with a kill or restart are marked), the RSS of every
+# instance at minute 5 and at the end, and the outbox backlog at the end. Targets (docs/benchmarks.md):
+# zero errors, p99 <= 100 ms in every minute without a kill, RSS growth < 10 % from minute 5 to the
+# end, an empty outbox at the end.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+MINUTES=${1:-30}
+RATE=${2:-40}
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+SCALE=(--scale users-service=2 --scale bugs-service=2 --scale notificator-service=2)
+JDK=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/{print $2}')
+OUT="var/soak/jdk$JDK-$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p var/soak
+log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT.events"; }
+
+rss_table() {
+  local file name pid kb
+  for file in var/run/*.pid; do
+    name=$(basename "$file" .pid)
+    pid=$(cat "$file")
+    kb=$(awk '/^VmRSS/{print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+    printf '%s %d\n' "$name" $((kb / 1024))
+  done | sort
+}
+
+http_port() {
+  if [ -f "var/run/$1.ports" ]; then
+    awk '{print $1}' "var/run/$1.ports"
+  else
+    case $1 in users-service) echo 8800 ;; bugs-service) echo 8801 ;; esac
+  fi
+}
+
+outbox_backlog() {
+  local file name port
+  for file in var/run/users-service*.pid var/run/bugs-service*.pid; do
+    name=$(basename "$file" .pid)
+    port=$(http_port "$name")
+    [ -n "$port" ] || continue
+    printf '%s %s\n' "$name" "$(curl -s -m 5 "http://127.0.0.1:$port/actuator/prometheus" \
+      | awk '/^bugtracker_outbox_pending/{print $2; exit}')"
+  done
+}
+
+# SIGTERM one instance, wait until it is gone, start it again.
+restart() {
+  local name=$1 pid
+  pid=$(cat "var/run/$name.pid")
+  log "restart $name (pid $pid): SIGTERM"
+  kill -TERM "$pid"
+  while kill -0 "$pid" 2>/dev/null; do sleep 1; done
+  scripts/local.sh up "${SCALE[@]}" >>"$OUT.events" 2>&1
+  log "restart $name: back"
+}
+
+crash() {
+  local name=$1 pid
+  pid=$(cat "var/run/$name.pid")
+  log "kill -9 $name (pid $pid)"
+  kill -KILL "$pid"
+  sleep 20 # let the registry and the callers notice it is gone
+  scripts/local.sh up "${SCALE[@]}" >>"$OUT.events" 2>&1
+  log "kill -9 $name: started again"
+}
+
+log "soak: $MINUTES minutes at $RATE requests/s on JDK $JDK"
+scripts/local.sh up "${SCALE[@]}" >>"$OUT.events" 2>&1
+"$JAVA" scripts/soak/Soak.java http://127.0.0.1:8080 "$RATE" "$MINUTES" >"$OUT.minutes" 2>&1 &
+LOAD=$!
+trap 'kill $LOAD 2>/dev/null || true' EXIT
+
+ROTATION=(users-service-2 bugs-service-2 notificator-service-2 users-service bugs-service notificator-service)
+CRASH_MINUTE=$(( MINUTES / 2 + 2 ))
+marks=()
+for ((minute = 1; minute <= MINUTES; minute++)); do
+  sleep 60 &
+  wait $!
+  if [ "$minute" -eq 5 ]; then rss_table >"$OUT.rss-start"; fi
+  if [ "$minute" -lt "$MINUTES" ] && [ $((minute % 5)) -eq 0 ]; then
+    marks+=($((minute + 1)))
+    restart "${ROTATION[$(( (minute / 5 - 1) % ${#ROTATION[@]} ))]}"
+  elif [ "$minute" -eq "$CRASH_MINUTE" ]; then
+    marks+=($((minute + 1)) $((minute + 2)))
+    crash bugs-service-2
+  fi
+done
+wait $LOAD || true
+trap - EXIT
+rss_table >"$OUT.rss-end"
+sleep 10 # let the outbox catch up with the last minute's writes
+outbox_backlog >"$OUT.outbox"
+
+{
+  printf '## Soak on JDK %s: %s minutes at %s requests/s\n\n' "$JDK" "$MINUTES" "$RATE"
+  printf '| minute | requests | errors | p50 ms | p99 ms | max ms | event |\n|---|---|---|---|---|---|---|\n'
+  grep -E '^[0-9]+ ' "$OUT.minutes" | while read -r m req err p50 p99 max; do
+    event=""
+    [[ " ${marks[*]} " == *" $m "* ]] && event="restart or kill"
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$m" "$req" "$err" "$p50" "$p99" "$max" "$event"
+  done
+  printf '\nErrors (first of each minute):\n\n'
+  grep '^#' "$OUT.minutes" | head -20 || true
+  printf '\n| instance | RSS at minute 5, MiB | RSS at the end, MiB |\n|---|---|---|\n'
+  join "$OUT.rss-start" "$OUT.rss-end" | awk '{printf "| %s | %s | %s |\n", $1, $2, $3}'
+  printf '\nOutbox backlog at the end: %s\n' "$(tr '\n' ' ' <"$OUT.outbox")"
+} | tee "$OUT.md"
+scripts/local.sh down >>"$OUT.events" 2>&1

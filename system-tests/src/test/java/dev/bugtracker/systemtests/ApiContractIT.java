@@ -159,6 +159,21 @@ class ApiContractIT {
 						null);
 			}
 		}
+		// An oversized body is a 413 problem in every case: chunked (no declared length)
+		// or
+		// not, with an Idempotency-Key or without, and over the gateway's own limit.
+		String big = "{\"email\": \"" + "x".repeat(100 * 1024) + "\"}";
+		check(wrong, "POST /users with 100 KB, chunked", stack.send(HttpRequest
+			.newBuilder(stack.uri(stack.gatewayPort, "/users"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big.getBytes())))),
+				413, null);
+		check(wrong, "POST /users with 100 KB and a key",
+				stack.send(HttpRequest.newBuilder(stack.uri(stack.gatewayPort, "/users"))
+					.header("Content-Type", "application/json")
+					.header("Idempotency-Key", "contract-oversized")
+					.POST(HttpRequest.BodyPublishers.ofString(big))),
+				413, null);
 		assertThat(wrong).as("bad requests not refused the common way").isEmpty();
 	}
 

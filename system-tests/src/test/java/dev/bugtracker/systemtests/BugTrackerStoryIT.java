@@ -153,6 +153,12 @@ class BugTrackerStoryIT {
 								"{\"title\": \"Probe after the outage\", \"reporterId\": " + reporter + "}")
 						.statusCode() == 201);
 		}
+		// The same search finds a bug written the same way once users-service is back, so
+		// finding nothing above means nothing was written.
+		String control = "Written after the outage " + java.util.UUID.randomUUID();
+		long written = id(
+				stack.json("POST", gw, "/bugs", "{\"title\": \"" + control + "\", \"reporterId\": " + reporter + "}"));
+		assertThat(searchIds(stack, "/bugs?q=" + control.substring(control.length() - 36))).containsExactly(written);
 		assertThat(searchIds(stack, "/bugs?q=" + title.substring(title.length() - 36))).isEmpty();
 	}
 

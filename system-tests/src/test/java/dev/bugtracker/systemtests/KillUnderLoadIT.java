@@ -104,16 +104,19 @@ class KillUnderLoadIT {
 		try {
 			for (int clients : CLIENTS) {
 				awaitServing(stack, second, "/bugs/" + bug, "/bugs/{id}");
+				List<Keyed> keyed = new CopyOnWriteArrayList<>();
 				Load load = new Load(clients, (client, http) -> switch (client % 4) {
 					case 0 -> List.of(send(http, get(gateway, "/bugs/" + bug)));
 					case 1 -> List.of(send(http, get(gateway, "/bugs?status=OPEN&size=5")));
-					default -> List.of(send(http, keyedPost(gateway, "/bugs", bug(reporter))));
+					default -> List.of(reportRemembered(http, gateway, reporter, keyed));
 				});
+				long killedAt;
 				List<String> failures;
 				List<String> cutOff;
 				String summary;
 				try {
 					load.keepGoingFor(BEFORE_KILL);
+					killedAt = System.nanoTime();
 					second.kill();
 					load.keepGoingFor(AFTER_KILL);
 				}
@@ -124,6 +127,7 @@ class KillUnderLoadIT {
 					summary = load.summary();
 				}
 				System.out.println("bugs-service instance killed under " + clients + " clients: " + summary);
+				assertRepeatsGetTheFirstAnswerAndCreateNothing(stack, keyed, killedAt);
 				assertThat(load.succeeded()).as("%d clients: %s", clients, summary).isGreaterThan(100);
 				assertThat(failures).as("%d clients: requests that failed: %s", clients, summary).isEmpty();
 				assertThat(cutOff).as("%d clients: answers cut off by the crash (see docs/operations.md)", clients)
@@ -197,6 +201,59 @@ class KillUnderLoadIT {
 			second.stop();
 			forgetExtraInstance(stack, "NOTIFICATOR-SERVICE");
 		}
+	}
+
+	/**
+	 * A keyed report of a bug whose title carries a token of its own, remembered with its
+	 * answer.
+	 */
+	private static HttpResponse<String> reportRemembered(HttpClient http, URI gateway, long reporter, List<Keyed> keyed)
+			throws Exception {
+		String token = UUID.randomUUID().toString();
+		String key = UUID.randomUUID().toString();
+		String body = "{\"title\": \"Crashes under load " + token + "\", \"reporterId\": " + reporter + "}";
+		HttpResponse<String> response = send(http,
+				HttpRequest.newBuilder(gateway.resolve("/bugs"))
+					.timeout(Duration.ofSeconds(20))
+					.header("Content-Type", "application/json")
+					.header("Idempotency-Key", key)
+					.POST(BodyPublishers.ofString(body))
+					.build());
+		if (response.statusCode() == 201) {
+			keyed.add(new Keyed(key, token, body, response.body(), System.nanoTime()));
+		}
+		return response;
+	}
+
+	/**
+	 * Repeat every keyed report answered around the kill (those most likely to have been
+	 * in flight on the dying instance, or retried on the other): each repeat gets the
+	 * first answer, and each key made exactly one bug.
+	 */
+	private static void assertRepeatsGetTheFirstAnswerAndCreateNothing(Stack stack, List<Keyed> keyed, long killedAt) {
+		List<Keyed> aroundTheKill = keyed.stream()
+			.filter((report) -> Math.abs(report.answeredAt() - killedAt) < Duration.ofSeconds(3).toNanos())
+			.limit(300)
+			.toList();
+		assertThat(aroundTheKill).as("keyed reports answered around the kill").isNotEmpty();
+		List<String> wrong = new ArrayList<>();
+		for (Keyed report : aroundTheKill) {
+			HttpResponse<String> repeat = stack.json("POST", stack.gatewayPort, "/bugs", report.body(),
+					"Idempotency-Key", report.key());
+			if (repeat.statusCode() != 201 || !repeat.body().equals(report.answer())
+					|| !"true".equals(repeat.headers().firstValue("Idempotent-Replayed").orElse(null))) {
+				wrong.add(report.key() + ": repeat got " + repeat.statusCode() + " " + repeat.body());
+			}
+			HttpResponse<String> found = stack.get(stack.gatewayPort, "/bugs?q=" + report.token());
+			int bugs = JsonPath.read(found.body(), "$.page.totalElements");
+			if (bugs != 1) {
+				wrong.add(report.key() + ": " + bugs + " bugs");
+			}
+		}
+		assertThat(wrong).as("repeats of %d keyed reports answered around the kill", aroundTheKill.size()).isEmpty();
+	}
+
+	private record Keyed(String key, String token, String body, String answer, long answeredAt) {
 	}
 
 	private static List<HttpResponse<String>> withBugOfNewUser(HttpClient http, URI gateway) throws Exception {

@@ -179,9 +179,11 @@ class WalkingSkeletonIT {
 						.ofString("{\"email\": \"hang-" + i + "-" + UUID.randomUUID() + "@example.com\"}")));
 				Duration took = Duration.ofNanos(System.nanoTime() - start);
 				assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-				// A registration never waits for notificator: well under its 3 s gRPC
-				// deadline.
-				assertThat(took).isLessThan(Duration.ofSeconds(1));
+				// A registration never waits for notificator. One that did would end at
+				// the
+				// 3 s gRPC deadline at the earliest: the bound is the deadline, not this
+				// machine's speed.
+				assertThat(took).isLessThan(Duration.ofMillis(2500));
 				ids.add(JsonPath.read(created.body(), "$.id"));
 			}
 		}

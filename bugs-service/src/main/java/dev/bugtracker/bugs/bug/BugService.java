@@ -50,11 +50,12 @@ public class BugService {
 
 	private final TransactionTemplate transactions;
 
-	private final Clock clock = Clock.systemUTC();
+	private final Clock clock;
 
 	BugService(BugStore bugs, CommentStore comments, HistoryStore history, BugSearch search, UserDirectory users,
-			BugNotifications notifications, TransactionTemplate transactions) {
+			BugNotifications notifications, TransactionTemplate transactions, Clock clock) {
 		this.transactions = transactions;
+		this.clock = clock;
 		this.bugs = bugs;
 		this.comments = comments;
 		this.history = history;

@@ -23,9 +23,9 @@ class NotificationStore {
 
 	private final Clock clock;
 
-	NotificationStore(JdbcClient jdbc) {
+	NotificationStore(JdbcClient jdbc, Clock clock) {
 		this.jdbc = jdbc;
-		this.clock = Clock.systemUTC();
+		this.clock = clock;
 	}
 
 	void insert(UUID id, EmailRequest request) {

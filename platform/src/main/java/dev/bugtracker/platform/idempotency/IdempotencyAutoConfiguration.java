@@ -51,8 +51,8 @@ public final class IdempotencyAutoConfiguration {
 	}
 
 	@Bean
-	IdempotencyStore idempotencyStore(JdbcClient jdbc) {
-		return new IdempotencyStore(jdbc, Clock.systemUTC());
+	IdempotencyStore idempotencyStore(JdbcClient jdbc, Clock clock) {
+		return new IdempotencyStore(jdbc, clock);
 	}
 
 	/**

@@ -51,8 +51,8 @@ public final class OutboxAutoConfiguration {
 	}
 
 	@Bean
-	OutboxStore emailOutboxStore(JdbcClient jdbc) {
-		return new OutboxStore(jdbc, Clock.systemUTC());
+	OutboxStore emailOutboxStore(JdbcClient jdbc, Clock clock) {
+		return new OutboxStore(jdbc, clock);
 	}
 
 	@Bean
@@ -71,8 +71,8 @@ public final class OutboxAutoConfiguration {
 
 	@Bean
 	OutboxRelay emailOutboxRelay(OutboxStore store, GrpcEmailSender sender, OutboxProperties properties,
-			MeterRegistry meters) {
-		return new OutboxRelay(store, sender, properties, Clock.systemUTC(), meters);
+			MeterRegistry meters, Clock clock) {
+		return new OutboxRelay(store, sender, properties, clock, meters);
 	}
 
 	@Bean

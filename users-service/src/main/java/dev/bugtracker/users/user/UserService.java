@@ -28,10 +28,10 @@ public class UserService {
 
 	private final Clock clock;
 
-	UserService(Users users, EmailOutbox outbox) {
+	UserService(Users users, EmailOutbox outbox, Clock clock) {
 		this.users = users;
 		this.outbox = outbox;
-		this.clock = Clock.systemUTC();
+		this.clock = clock;
 	}
 
 	/**

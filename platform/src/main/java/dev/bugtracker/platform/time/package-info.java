@@ -1,0 +1,4 @@
+/**
+ * The services' clock.
+ */
+package dev.bugtracker.platform.time;

@@ -82,8 +82,10 @@ trap 'kill $LOAD 2>/dev/null || true' EXIT
 ROTATION=(users-service-2 bugs-service-2 notificator-service-2 users-service bugs-service notificator-service)
 CRASH_MINUTE=$(( MINUTES / 2 + 2 ))
 marks=()
+START=$(date +%s)
 for ((minute = 1; minute <= MINUTES; minute++)); do
-  sleep 60 &
+  # Until the end of this minute of the load, however long the last restart took.
+  sleep $(( START + minute * 60 - $(date +%s) > 0 ? START + minute * 60 - $(date +%s) : 0 )) &
   wait $!
   if [ "$minute" -eq 5 ]; then rss_table >"$OUT.rss-start"; fi
   if [ "$minute" -lt "$MINUTES" ] && [ $((minute % 5)) -eq 0 ]; then

@@ -230,8 +230,15 @@ public class BugService {
 		return this.search.search(query, pageable);
 	}
 
+	/**
+	 * The bug a change applies to. Without an expected version (no {@code If-Match}) the
+	 * change applies to the bug as it is now: its row is locked, so that a concurrent
+	 * change waits instead of failing on the version this one steps. With one, a
+	 * concurrent change makes it stale (412), as the client asked.
+	 */
 	private Bug load(long id, Long expectedVersion) {
-		Bug bug = get(id);
+		Bug bug = ((expectedVersion != null) ? this.bugs.find(id) : this.bugs.findForUpdate(id))
+			.orElseThrow(() -> new BugNotFoundException(id));
 		if (expectedVersion != null && expectedVersion != bug.getVersion()) {
 			throw new StaleBugException(id, expectedVersion, bug.getVersion());
 		}

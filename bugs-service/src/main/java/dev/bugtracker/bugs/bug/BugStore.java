@@ -35,7 +35,19 @@ class BugStore {
 	}
 
 	Optional<Bug> find(long id) {
-		return this.jdbc.sql("select " + COLUMNS + " from bug b where b.id = :id")
+		return find(id, "");
+	}
+
+	/**
+	 * The bug, its row locked until the transaction ends: concurrent changes of one bug
+	 * wait for each other, and each applies to the bug as the one before left it.
+	 */
+	Optional<Bug> findForUpdate(long id) {
+		return find(id, " for update");
+	}
+
+	private Optional<Bug> find(long id, String lock) {
+		return this.jdbc.sql("select " + COLUMNS + " from bug b where b.id = :id" + lock)
 			.param("id", id)
 			.query((rs, n) -> row(rs))
 			.optional()

@@ -55,35 +55,17 @@ class KillUnderLoadIT {
 					case 0, 1 -> List.of(send(http, get(gateway, "/users/" + reader)));
 					case 2 -> List.of(send(http, keyedPost(gateway, "/users", registration())));
 					// A new user, then a bug naming them: bugs-service has never seen
-					// them, so
-					// it looks them up in users-service over Feign.
+					// them, so it looks them up in users-service over Feign.
 					default -> withBugOfNewUser(http, gateway);
 				});
-				List<String> failures;
-				List<String> cutOff;
-				String summary;
-				try {
-					load.keepGoingFor(BEFORE_KILL);
+				killUnderLoad("users-service", clients, load, second, () -> {
 					double toFirst = served(stack, stack.usersPort, "/users/{id}") - first0;
 					double toSecond = served(stack, second.port, "/users/{id}") - second0;
 					assertThat(toFirst).as("%d clients: lookups served by the first instance", clients)
 						.isGreaterThan(0.2 * (toFirst + toSecond));
 					assertThat(toSecond).as("%d clients: lookups served by the second instance", clients)
 						.isGreaterThan(0.2 * (toFirst + toSecond));
-					second.kill();
-					load.keepGoingFor(AFTER_KILL);
-				}
-				finally {
-					load.close();
-					failures = load.failures();
-					cutOff = load.cutOff();
-					summary = load.summary();
-				}
-				System.out.println("users-service instance killed under " + clients + " clients: " + summary);
-				assertThat(load.succeeded()).as("%d clients: %s", clients, summary).isGreaterThan(100);
-				assertThat(failures).as("%d clients: requests that failed: %s", clients, summary).isEmpty();
-				assertThat(cutOff).as("%d clients: answers cut off by the crash (see docs/operations.md)", clients)
-					.hasSizeLessThanOrEqualTo(MAX_CUT_OFF);
+				});
 				second.start();
 				stack.awaitReady(second, second.port);
 			}
@@ -110,28 +92,9 @@ class KillUnderLoadIT {
 					case 1 -> List.of(send(http, get(gateway, "/bugs?status=OPEN&size=5")));
 					default -> List.of(reportRemembered(http, gateway, reporter, keyed));
 				});
-				long killedAt;
-				List<String> failures;
-				List<String> cutOff;
-				String summary;
-				try {
-					load.keepGoingFor(BEFORE_KILL);
-					killedAt = System.nanoTime();
-					second.kill();
-					load.keepGoingFor(AFTER_KILL);
-				}
-				finally {
-					load.close();
-					failures = load.failures();
-					cutOff = load.cutOff();
-					summary = load.summary();
-				}
-				System.out.println("bugs-service instance killed under " + clients + " clients: " + summary);
+				long killedAt = killUnderLoad("bugs-service", clients, load, second, () -> {
+				});
 				assertRepeatsGetTheFirstAnswerAndCreateNothing(stack, keyed, killedAt);
-				assertThat(load.succeeded()).as("%d clients: %s", clients, summary).isGreaterThan(100);
-				assertThat(failures).as("%d clients: requests that failed: %s", clients, summary).isEmpty();
-				assertThat(cutOff).as("%d clients: answers cut off by the crash (see docs/operations.md)", clients)
-					.hasSizeLessThanOrEqualTo(MAX_CUT_OFF);
 				second.start();
 				stack.awaitReady(second, second.port);
 			}
@@ -201,6 +164,34 @@ class KillUnderLoadIT {
 			second.stop();
 			forgetExtraInstance(stack, "NOTIFICATOR-SERVICE");
 		}
+	}
+
+	/**
+	 * Keeps the load on, checks {@code beforeKill}, kills the instance with SIGKILL,
+	 * keeps the load on, then checks what the clients saw: no failed request, and at most
+	 * a few answers cut off.
+	 * @return when the instance was killed ({@link System#nanoTime()})
+	 */
+	private static long killUnderLoad(String service, int clients, Load load, ServiceProcess instance,
+			Runnable beforeKill) throws InterruptedException {
+		long killedAt;
+		try {
+			load.keepGoingFor(BEFORE_KILL);
+			beforeKill.run();
+			killedAt = System.nanoTime();
+			instance.kill();
+			load.keepGoingFor(AFTER_KILL);
+		}
+		finally {
+			load.close();
+		}
+		String summary = load.summary();
+		System.out.println(service + " instance killed under " + clients + " clients: " + summary);
+		assertThat(load.succeeded()).as("%d clients: %s", clients, summary).isGreaterThan(100);
+		assertThat(load.failures()).as("%d clients: requests that failed: %s", clients, summary).isEmpty();
+		assertThat(load.cutOff()).as("%d clients: answers cut off by the crash (see docs/operations.md)", clients)
+			.hasSizeLessThanOrEqualTo(MAX_CUT_OFF);
+		return killedAt;
 	}
 
 	/**

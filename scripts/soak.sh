@@ -6,6 +6,12 @@
 #
 #   scripts/soak.sh [MINUTES] [RATE]      defaults: 30 minutes, 40 requests per second
 #
+# The services use PostgreSQL, as in production: a throwaway server under /tmp, started from the
+# PostgreSQL binaries of the machine (Debian: apt-get install postgresql; or PG_BIN=<its bin directory>)
+# and removed at the end. The local H2 files would not do: the first instance of a service serves its
+# H2 file to the others, so restarting it fails their requests, which is a limit of the zero-install
+# mode and not what a soak is for.
+#
 # JAVA_HOME picks the JDK for the stack and the load alike. Prints, and writes to var/soak/: requests,
 # errors, p50/p99/max latency per minute (minutes with a kill or restart are marked), the RSS of every
 # instance at minute 5 and at the end, and the outbox backlog at the end. Targets (docs/benchmarks.md):
@@ -22,6 +28,39 @@ JDK=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.speci
 OUT="var/soak/jdk$JDK-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p var/soak
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT.events"; }
+die() { printf 'soak.sh: %s\n' "$*" >&2; exit 1; }
+
+PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+[ -x "$PG_BIN/initdb" ] || die "needs the PostgreSQL server binaries: apt-get install postgresql, or set PG_BIN"
+# PostgreSQL does not run as root: as root, run it as the postgres user that the package creates.
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+PG_DIR=""
+
+start_postgres() {
+  PG_DIR=$(mktemp -d /tmp/bugtracker-soak-pg.XXXXXX)
+  [ "$(id -u)" = 0 ] && chown postgres "$PG_DIR"
+  local port
+  for ((port = 25432; port < 25532; port++)); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+  done
+  as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U postgres >"$PG_DIR/initdb.log"
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
+    -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1" start >/dev/null
+  local db
+  for db in users bugs notificator; do
+    as_postgres "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U postgres -q -v ON_ERROR_STOP=1 \
+      -c "create role $db login password 'soak'" -c "create database $db owner $db"
+  done
+  export SPRING_PROFILES_ACTIVE=local,postgres DATABASE_HOST=127.0.0.1 DATABASE_PORT=$port DATABASE_PASSWORD=soak
+  log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port, data in $PG_DIR"
+}
+
+stop_postgres() {
+  [ -n "$PG_DIR" ] || return 0
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+  PG_DIR=""
+}
 
 rss_table() {
   local file name pid kb
@@ -74,10 +113,15 @@ crash() {
 }
 
 log "soak: $MINUTES minutes at $RATE requests/s on JDK $JDK"
+if scripts/local.sh status 2>/dev/null | awk 'NR > 1 && $2 != "-"' | grep -q .; then
+  die "the local stack is running: stop it first (scripts/local.sh down), the soak starts its own"
+fi
+LOAD=""
+trap 'if [ -n "$LOAD" ]; then kill "$LOAD" 2>/dev/null || true; fi; scripts/local.sh down >/dev/null 2>&1 || true; stop_postgres' EXIT
+start_postgres
 scripts/local.sh up "${SCALE[@]}" >>"$OUT.events" 2>&1
 "$JAVA" scripts/soak/Soak.java http://127.0.0.1:8080 "$RATE" "$MINUTES" >"$OUT.minutes" 2>&1 &
 LOAD=$!
-trap 'kill $LOAD 2>/dev/null || true' EXIT
 
 ROTATION=(users-service-2 bugs-service-2 notificator-service-2 users-service bugs-service notificator-service)
 CRASH_MINUTE=$(( MINUTES / 2 + 2 ))
@@ -97,7 +141,7 @@ for ((minute = 1; minute <= MINUTES; minute++)); do
   fi
 done
 wait $LOAD || true
-trap - EXIT
+LOAD=""
 rss_table >"$OUT.rss-end"
 sleep 10 # let the outbox catch up with the last minute's writes
 outbox_backlog >"$OUT.outbox"

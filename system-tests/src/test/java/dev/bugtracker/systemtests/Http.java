@@ -14,8 +14,12 @@ final class Http {
 	}
 
 	static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request, Duration timeout) {
+		return send(client, request.timeout(timeout).build());
+	}
+
+	static HttpResponse<String> send(HttpClient client, HttpRequest request) {
 		try {
-			return client.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+			return client.send(request, HttpResponse.BodyHandlers.ofString());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -58,7 +58,7 @@ class KillUnderLoadIT {
 					// them, so it looks them up in users-service over Feign.
 					default -> withBugOfNewUser(http, gateway);
 				});
-				killUnderLoad("users-service", clients, load, second, () -> {
+				killUnderLoad(stack, "users-service", clients, load, second, () -> {
 					double toFirst = served(stack, stack.usersPort, "/users/{id}") - first0;
 					double toSecond = served(stack, second.port, "/users/{id}") - second0;
 					assertThat(toFirst).as("%d clients: lookups served by the first instance", clients)
@@ -66,8 +66,6 @@ class KillUnderLoadIT {
 					assertThat(toSecond).as("%d clients: lookups served by the second instance", clients)
 						.isGreaterThan(0.2 * (toFirst + toSecond));
 				});
-				second.start();
-				stack.awaitReady(second, second.port);
 			}
 		}
 		finally {
@@ -92,11 +90,9 @@ class KillUnderLoadIT {
 					case 1 -> List.of(send(http, get(gateway, "/bugs?status=OPEN&size=5")));
 					default -> List.of(reportRemembered(http, gateway, reporter, keyed));
 				});
-				long killedAt = killUnderLoad("bugs-service", clients, load, second, () -> {
+				long killedAt = killUnderLoad(stack, "bugs-service", clients, load, second, () -> {
 				});
 				assertRepeatsGetTheFirstAnswerAndCreateNothing(stack, keyed, killedAt);
-				second.start();
-				stack.awaitReady(second, second.port);
 			}
 		}
 		finally {
@@ -115,12 +111,7 @@ class KillUnderLoadIT {
 			// A burst of 300 registrations from 16 clients; one notificator dies after
 			// the
 			// first 60.
-			java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
-			Load load = new Load(16, (client, http) -> {
-				if (started.incrementAndGet() > 300) {
-					Thread.sleep(50);
-					return List.of();
-				}
+			Load load = new Load(16, 300, (client, http) -> {
 				String email = unique("burst");
 				HttpResponse<String> created = send(http,
 						keyedPost(gateway, "/users", "{\"email\": \"" + email + "\"}"));
@@ -133,7 +124,7 @@ class KillUnderLoadIT {
 			try {
 				stack.await(Duration.ofSeconds(30), "60 registrations", () -> registered.size() >= 60);
 				second.kill();
-				stack.await(Duration.ofSeconds(60), "300 registrations", () -> started.get() >= 300);
+				load.awaitFinished(Duration.ofSeconds(60));
 			}
 			finally {
 				load.close();
@@ -142,9 +133,8 @@ class KillUnderLoadIT {
 			System.out.println("notificator instance killed during registrations: " + summary);
 			assertThat(load.failures()).as(summary).isEmpty();
 			assertThat(registered).hasSizeGreaterThan(50);
-			// Within a few seconds of the last registration (the outbox retries after 1
-			// s,
-			// then backs off up to 2 s here).
+			// Within a few seconds of the last registration (the outbox retries after
+			// 1 s, then backs off up to 2 s here).
 			stack.await(Duration.ofSeconds(15), "every welcome email is delivered", () -> {
 				Map<String, String> mailbox = stack.mailbox();
 				return registered.stream()
@@ -168,12 +158,12 @@ class KillUnderLoadIT {
 
 	/**
 	 * Keeps the load on, checks {@code beforeKill}, kills the instance with SIGKILL,
-	 * keeps the load on, then checks what the clients saw: no failed request, and at most
-	 * a few answers cut off.
+	 * keeps the load on, then checks what the clients saw (no failed request, and at most
+	 * a few answers cut off) and starts the instance again for the next round.
 	 * @return when the instance was killed ({@link System#nanoTime()})
 	 */
-	private static long killUnderLoad(String service, int clients, Load load, ServiceProcess instance,
-			Runnable beforeKill) throws InterruptedException {
+	private static long killUnderLoad(Stack stack, String service, int clients, Load load, ServiceProcess instance,
+			Runnable beforeKill) throws Exception {
 		long killedAt;
 		try {
 			load.keepGoingFor(BEFORE_KILL);
@@ -191,6 +181,8 @@ class KillUnderLoadIT {
 		assertThat(load.failures()).as("%d clients: requests that failed: %s", clients, summary).isEmpty();
 		assertThat(load.cutOff()).as("%d clients: answers cut off by the crash (see docs/operations.md)", clients)
 			.hasSizeLessThanOrEqualTo(MAX_CUT_OFF);
+		instance.start();
+		stack.awaitReady(instance, instance.port);
 		return killedAt;
 	}
 

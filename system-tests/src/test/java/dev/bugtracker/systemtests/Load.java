@@ -53,11 +53,20 @@ final class Load implements AutoCloseable {
 	 * and every answer of every step counts.
 	 */
 	Load(int clients, Step step) {
+		this(clients, Integer.MAX_VALUE, step);
+	}
+
+	/**
+	 * Starts {@code clients} clients that run {@code step} {@code steps} times in all,
+	 * then stop by themselves.
+	 */
+	Load(int clients, int steps, Step step) {
+		AtomicInteger remaining = new AtomicInteger(steps);
 		this.clients = Executors.newFixedThreadPool(clients);
 		for (int i = 0; i < clients; i++) {
 			int client = i;
 			this.clients.execute(() -> {
-				while (this.running.get()) {
+				while (this.running.get() && remaining.getAndDecrement() > 0) {
 					try {
 						for (HttpResponse<String> response : step.run(client, this.http)) {
 							count(response);
@@ -82,6 +91,14 @@ final class Load implements AutoCloseable {
 		else {
 			this.failures.add(response.statusCode() + " " + response.request().method() + " "
 					+ response.request().uri().getPath() + " " + response.body());
+		}
+	}
+
+	/** Waits until a load of a limited number of steps has run them all. */
+	void awaitFinished(Duration timeout) throws InterruptedException {
+		this.clients.shutdown();
+		if (!this.clients.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+			throw new AssertionError("The load did not finish within " + timeout + ": " + summary());
 		}
 	}
 

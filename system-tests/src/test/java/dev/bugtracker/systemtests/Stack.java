@@ -66,6 +66,8 @@ final class Stack implements AutoCloseable {
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
 	private final Thread shutdownHook = new Thread(this::stopAll, "system-test-stack-shutdown");
 
 	Stack() throws IOException {
@@ -175,7 +177,9 @@ final class Stack implements AutoCloseable {
 		}
 		List<String> arguments = new ArrayList<>(List.of("--server.port=" + port));
 		arguments.addAll(List.of(extra));
-		return new ServiceProcess(name, jar, this.workdir, env, arguments);
+		ServiceProcess process = new ServiceProcess(name, jar, this.workdir, env, arguments);
+		process.port = port;
+		return process;
 	}
 
 	/** Start everything and wait until the gateway routes to both HTTP services. */
@@ -223,7 +227,46 @@ final class Stack implements AutoCloseable {
 	}
 
 	HttpResponse<String> send(HttpRequest.Builder request) {
-		return Http.send(this.http, request, Duration.ofSeconds(30));
+		HttpRequest built = request.timeout(REQUEST_TIMEOUT).build();
+		try {
+			return Http.send(this.http, built);
+		}
+		catch (java.io.UncheckedIOException ex) {
+			if (ex.getCause() instanceof java.net.http.HttpTimeoutException) {
+				throw new AssertionError(built.method() + " " + built.uri() + " got no answer in " + REQUEST_TIMEOUT
+						+ "; " + threadDumpOf(built.uri().getPort()), ex);
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * Ask the service listening on a port for a thread dump (SIGQUIT) and print it, so
+	 * that a hang seen on a build machine can be read from the build's output.
+	 */
+	private String threadDumpOf(int port) {
+		ServiceProcess target = java.util.stream.Stream.concat(this.all.stream(), this.extra.stream())
+			.filter((service) -> service.port == port)
+			.findFirst()
+			.orElse(null);
+		if (target == null || !target.isAlive()) {
+			return "no running service of this stack listens on port " + port;
+		}
+		try {
+			int before = target.logText().length();
+			target.signal("QUIT");
+			Thread.sleep(1000);
+			String dump = target.logText().substring(before);
+			System.err.println("Thread dump of " + target + ", which did not answer in time:\n" + dump);
+			return "thread dump of " + target + " printed to the test output";
+		}
+		catch (IOException | RuntimeException ex) {
+			return "no thread dump of " + target + ": " + ex;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return "no thread dump of " + target + ": interrupted";
+		}
 	}
 
 	URI uri(int port, String path) {

@@ -20,6 +20,7 @@ import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,6 +59,9 @@ class WelcomeEmailOutboxTest {
 
 	@Autowired
 	private JdbcClient jdbc;
+
+	@Autowired
+	private MeterRegistry meters;
 
 	@BeforeAll
 	static void startNotificator() throws IOException {
@@ -108,6 +112,22 @@ class WelcomeEmailOutboxTest {
 		assertThat(notificator.requestsFor(key)).hasSize(4)
 			.allSatisfy((request) -> assertThat(request.getIdempotencyKey()).isEqualTo(key));
 		assertThat(row(key)).containsEntry("attempts", 4);
+	}
+
+	@Test
+	void pendingGaugeCountsTheEmailsStillWaiting() {
+		notificator.fail("hal@example.com", Integer.MAX_VALUE, Status.UNAVAILABLE);
+
+		User user = this.users.register("hal@example.com", null);
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> pendingGauge() == 1.0);
+		notificator.failures.clear();
+		await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(state("users:welcome:" + user.getId())));
+		await().atMost(Duration.ofSeconds(10)).until(() -> pendingGauge() == 0.0);
+	}
+
+	private double pendingGauge() {
+		return this.meters.get("bugtracker.outbox.pending").gauge().value();
 	}
 
 	@Test

@@ -13,8 +13,8 @@
 # mode and not what a soak is for.
 #
 # JAVA_HOME picks the JDK for the stack and the load alike. Prints, and writes to var/soak/: requests,
-# errors, p50/p99/max latency per minute (minutes with a kill or restart are marked), the RSS of every
-# instance at minute 5 and at the end, and the outbox backlog at the end. Targets (docs/benchmarks.md):
+# errors, p50/p99/max latency per minute (minutes with a kill or restart are marked), the RSS and the
+# live heap of every instance at minute 5 and at the end, and the outbox backlog at the end. Targets (docs/benchmarks.md):
 # zero errors, p99 <= 100 ms in every minute without a kill, RSS growth < 10 % from minute 5 to the
 # end, an empty outbox at the end.
 set -euo pipefail
@@ -62,13 +62,23 @@ stop_postgres() {
   PG_DIR=""
 }
 
-rss_table() {
-  local file name pid kb
+JCMD="$(dirname "$(readlink -f "$(command -v "$JAVA")")")/jcmd"
+
+# "instance RSS-MiB live-heap-MiB" for every instance. RSS alone cannot tell a leak from a heap that is
+# still growing towards its cap, so the live heap is read too: the heap in use right after a full GC
+# (jcmd GC.run, which costs each JVM one full collection: some 100 ms on these heaps).
+memory_table() {
+  local file name pid kb live
   for file in var/run/*.pid; do
     name=$(basename "$file" .pid)
     pid=$(cat "$file")
     kb=$(awk '/^VmRSS/{print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
-    printf '%s %d\n' "$name" $((kb / 1024))
+    live=-1
+    if [ -x "$JCMD" ] && "$JCMD" "$pid" GC.run >/dev/null 2>&1; then
+      live=$("$JCMD" "$pid" GC.heap_info 2>/dev/null \
+        | awk '/ total / && / used / && !/Metaspace|class space/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub(/K.*/, "", v); sum += v}} END {print int(sum / 1024)}')
+    fi
+    printf '%s %d %s\n' "$name" $((kb / 1024)) "$live"
   done | sort
 }
 
@@ -131,7 +141,7 @@ for ((minute = 1; minute <= MINUTES; minute++)); do
   # Until the end of this minute of the load, however long the last restart took.
   sleep $(( START + minute * 60 - $(date +%s) > 0 ? START + minute * 60 - $(date +%s) : 0 )) &
   wait $!
-  if [ "$minute" -eq 5 ]; then rss_table >"$OUT.rss-start"; fi
+  if [ "$minute" -eq 5 ]; then memory_table >"$OUT.memory-start"; fi
   if [ "$minute" -lt "$MINUTES" ] && [ $((minute % 5)) -eq 0 ]; then
     marks+=($((minute + 1)))
     restart "${ROTATION[$(( (minute / 5 - 1) % ${#ROTATION[@]} ))]}"
@@ -142,7 +152,7 @@ for ((minute = 1; minute <= MINUTES; minute++)); do
 done
 wait $LOAD || true
 LOAD=""
-rss_table >"$OUT.rss-end"
+memory_table >"$OUT.memory-end"
 sleep 10 # let the outbox catch up with the last minute's writes
 outbox_backlog >"$OUT.outbox"
 
@@ -156,8 +166,8 @@ outbox_backlog >"$OUT.outbox"
   done
   printf '\nErrors (first of each minute):\n\n'
   grep '^#' "$OUT.minutes" | head -20 || true
-  printf '\n| instance | RSS at minute 5, MiB | RSS at the end, MiB |\n|---|---|---|\n'
-  join "$OUT.rss-start" "$OUT.rss-end" | awk '{printf "| %s | %s | %s |\n", $1, $2, $3}'
+  printf '\n| instance | RSS at minute 5, MiB | RSS at the end, MiB | live heap at minute 5, MiB | live heap at the end, MiB |\n|---|---|---|---|---|\n'
+  join "$OUT.memory-start" "$OUT.memory-end" | awk '{printf "| %s | %s | %s | %s | %s |\n", $1, $2, $4, $3, $5}'
   printf '\nOutbox backlog at the end: %s\n' "$(tr '\n' ' ' <"$OUT.outbox")"
 } | tee "$OUT.md"
 scripts/local.sh down >>"$OUT.events" 2>&1

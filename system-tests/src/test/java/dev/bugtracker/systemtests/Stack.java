@@ -278,6 +278,14 @@ final class Stack implements AutoCloseable {
 		return send(HttpRequest.newBuilder(uri(port, "/actuator/prometheus")).header("Accept", "text/plain")).body();
 	}
 
+	/** Whether a service's Resilience4j circuit breaker is closed, by its own metrics. */
+	boolean breakerClosed(int port, String breaker) {
+		return prometheus(port).lines()
+			.anyMatch((line) -> line.startsWith("resilience4j_circuitbreaker_state{")
+					&& line.contains("name=\"" + breaker + "\"") && line.contains("state=\"closed\"")
+					&& line.endsWith(" 1.0"));
+	}
+
 	/**
 	 * The value of one Prometheus sample of a service, e.g. {@code name{tag="value"}}.
 	 */

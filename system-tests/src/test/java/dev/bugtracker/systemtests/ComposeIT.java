@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.jayway.jsonpath.JsonPath;
 import org.awaitility.Awaitility;
@@ -226,9 +227,11 @@ class ComposeIT {
 			.doesNotContainKey("0.3.0");
 		underLoad("blue-green", 16, () -> {
 			this.stack.run(Duration.ofSeconds(60), "scripts/release.sh", "switch", "users-service", "0.3.0");
+			awaitRequestsInFlightAnswered("0.2.0");
 			assertThat(servedByVersion(() -> readUser(100, 8, null))).as("green takes everything at once")
 				.doesNotContainKey("0.2.0");
 			this.stack.run(Duration.ofSeconds(60), "scripts/release.sh", "switch", "users-service", "0.2.0");
+			awaitRequestsInFlightAnswered("0.3.0");
 			assertThat(servedByVersion(() -> readUser(100, 8, null))).as("and back to blue").doesNotContainKey("0.3.0");
 			this.stack.run(Duration.ofSeconds(60), "scripts/release.sh", "switch", "users-service", "0.3.0");
 			this.stack.run(Duration.ofMinutes(3), "scripts/release.sh", "retire", "users-service", "0.2.0");
@@ -293,6 +296,35 @@ class ComposeIT {
 			}
 		});
 		return byVersion;
+	}
+
+	/**
+	 * Waits until the instances of a version that has just lost the traffic have answered
+	 * the requests routed to them before the switch: their counts stay the same for a
+	 * second while the load goes on. (A switch that did not take keeps them moving, and
+	 * this fails.) Requests already on their way finish where they are: that is the
+	 * drain, not a leak.
+	 */
+	private void awaitRequestsInFlightAnswered(String version) {
+		AtomicReference<Map<String, Double>> last = new AtomicReference<>(servedBy(version));
+		Awaitility.await("the requests on their way to " + version + " answered")
+			.atMost(Duration.ofSeconds(20))
+			.pollDelay(Duration.ofSeconds(1))
+			.pollInterval(Duration.ofSeconds(1))
+			.until(() -> {
+				Map<String, Double> now = servedBy(version);
+				return now.equals(last.getAndSet(now));
+			});
+	}
+
+	private Map<String, Double> servedBy(String version) {
+		Map<String, Double> counts = new LinkedHashMap<>();
+		this.stack.served("users-service", 8800, "/users/{id}").forEach((container, count) -> {
+			if (version.equals(this.stack.version(container))) {
+				counts.put(container, count);
+			}
+		});
+		return counts;
 	}
 
 	private void readUser(int count, int clients, String pin) {

@@ -146,12 +146,12 @@ class BugTrackerStoryIT {
 			stack.await(Duration.ofSeconds(60), "the gateway routes to users-service again",
 					() -> stack.get(gw, "/users?size=1").statusCode() == 200);
 			// bugs-service has its own view of the registry: wait until it reaches
-			// users-service too.
+			// users-service too, and leave its breaker as the next test expects it.
 			stack.await(Duration.ofSeconds(60), "bugs-service reaches users-service again",
 					() -> stack
 						.json("POST", gw, "/bugs",
 								"{\"title\": \"Probe after the outage\", \"reporterId\": " + reporter + "}")
-						.statusCode() == 201);
+						.statusCode() == 201 && stack.breakerClosed(stack.bugsPort, "users"));
 		}
 		// The same search finds a bug written the same way once users-service is back, so
 		// finding nothing above means nothing was written.

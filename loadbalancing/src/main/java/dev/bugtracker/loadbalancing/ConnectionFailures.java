@@ -27,13 +27,23 @@ public final class ConnectionFailures {
 					|| cause instanceof HttpConnectTimeoutException) {
 				return true;
 			}
-			// reactor-netty's PrematureCloseException, which this module does not depend
-			// on: the connection closed before the answer.
-			if (cause instanceof IOException && cause.getClass().getSimpleName().equals("PrematureCloseException")) {
+			// Named rather than typed: this module depends on neither reactor-netty nor
+			// netty. PrematureCloseException: the connection closed before the answer.
+			// NativeIoException: a read or write on the socket failed (with the epoll
+			// transport, a reset connection is one, not a SocketException).
+			// AbortedException: the connection closed before the request was sent.
+			String name = cause.getClass().getSimpleName();
+			if (cause instanceof IOException && (name.equals("PrematureCloseException")
+					|| name.equals("NativeIoException") || isResetMessage(cause.getMessage()))
+					|| name.equals("AbortedException")) {
 				return true;
 			}
 		}
 		return false;
+	}
+
+	private static boolean isResetMessage(String message) {
+		return message != null && (message.contains("Connection reset") || message.contains("Broken pipe"));
 	}
 
 }

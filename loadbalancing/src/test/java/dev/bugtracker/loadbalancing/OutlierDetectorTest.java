@@ -51,6 +51,23 @@ class OutlierDetectorTest {
 	}
 
 	@Test
+	void ejectsAnInstanceThatResetTheConnection() {
+		this.detector.failed(this.first,
+				new NativeIoException("recvAddress(..) failed with error(-104): Connection reset by peer"));
+		this.detector.failed(this.second, new RuntimeException("relay", new IOException("Broken pipe")));
+
+		assertThat(this.detector.isEjected(this.first)).isTrue();
+		assertThat(this.detector.isEjected(this.second)).isTrue();
+	}
+
+	@Test
+	void ejectsAnInstanceWhoseConnectionClosedBeforeTheRequestWasSent() {
+		this.detector.failed(this.first, new AbortedException());
+
+		assertThat(this.detector.isEjected(this.first)).isTrue();
+	}
+
+	@Test
 	void keepsASlowInstanceOrOneThatFailedOtherwise() {
 		this.detector.failed(this.first, new SocketTimeoutException("Read timed out"));
 		this.detector.failed(this.first, new IllegalStateException("500"));
@@ -146,6 +163,24 @@ class OutlierDetectorTest {
 
 		PrematureCloseException() {
 			super("Connection prematurely closed BEFORE response");
+		}
+
+	}
+
+	/** Named like netty's epoll transport's, which this module does not depend on. */
+	static final class NativeIoException extends IOException {
+
+		NativeIoException(String message) {
+			super(message);
+		}
+
+	}
+
+	/** Named like reactor-netty's, which this module does not depend on. */
+	static final class AbortedException extends RuntimeException {
+
+		AbortedException() {
+			super("Connection has been closed BEFORE send operation");
 		}
 
 	}

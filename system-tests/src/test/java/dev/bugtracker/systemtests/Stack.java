@@ -7,10 +7,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,14 @@ import org.awaitility.core.ConditionTimeoutException;
 final class Stack implements AutoCloseable {
 
 	static final List<String> APPLICATIONS = List.of("GATEWAY", "USERS-SERVICE", "BUGS-SERVICE", "NOTIFICATOR-SERVICE");
+
+	/**
+	 * An admin by configuration ({@code bugtracker.security.admins}); see
+	 * {@link #admin()}.
+	 */
+	static final String ADMIN_EMAIL = "admin@stack.example.com";
+
+	static final String ADMIN_PASSWORD = "the stack admin's password";
 
 	final int registryPort = freePort();
 
@@ -89,14 +99,15 @@ final class Stack implements AutoCloseable {
 		catch (java.sql.SQLException ex) {
 			throw new IOException("Could not create the services' databases", ex);
 		}
-		Map<String, String> env = Map.of("EUREKA_URL", "http://127.0.0.1:" + this.registryPort + "/eureka/");
+		Map<String, String> env = Map.of("EUREKA_URL", "http://127.0.0.1:" + this.registryPort + "/eureka/",
+				"PUBLIC_URL", "http://127.0.0.1:" + this.gatewayPort);
 		this.registry = service(root, version, "registry", env, this.registryPort);
 		this.notificator = service(root, version, "notificator-service", env, this.notificatorPort,
 				"--spring.grpc.server.port=" + this.notificatorGrpcPort, database("notificator"));
 		this.users = service(root, version, "users-service", env, this.usersPort,
 				// Retry quickly after an outage so the test does not wait out a long
 				// backoff.
-				"--bugtracker.outbox.max-backoff=2s", database("users"));
+				"--bugtracker.outbox.max-backoff=2s", "--bugtracker.security.admins=" + ADMIN_EMAIL, database("users"));
 		this.bugs = service(root, version, "bugs-service", env, this.bugsPort, database("bugs"));
 		this.gateway = service(root, version, "gateway", env, this.gatewayPort);
 		this.all = List.of(this.gateway, this.bugs, this.users, this.notificator, this.registry);
@@ -180,6 +191,20 @@ final class Stack implements AutoCloseable {
 		ServiceProcess process = new ServiceProcess(name, jar, this.workdir, env, arguments);
 		process.port = port;
 		return process;
+	}
+
+	/**
+	 * The admin's account, registered with its password on first use.
+	 * @return the {@code Authorization} header value of the admin (HTTP Basic)
+	 */
+	String admin() {
+		HttpResponse<String> registered = json("POST", this.gatewayPort, "/users",
+				"{\"email\": \"" + ADMIN_EMAIL + "\", \"password\": \"" + ADMIN_PASSWORD + "\"}");
+		if (registered.statusCode() != 201 && registered.statusCode() != 409) {
+			throw new IllegalStateException("Could not register the admin: " + registered.body());
+		}
+		return "Basic " + Base64.getEncoder()
+			.encodeToString((ADMIN_EMAIL + ":" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
 	}
 
 	/** Start everything and wait until the gateway routes to both HTTP services. */

@@ -3,6 +3,7 @@ package dev.bugtracker.platform.web;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -176,10 +177,19 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		Map<String, Object> map = new LinkedHashMap<>();
 		map.put("field", error.getField());
 		map.put("message", error.getDefaultMessage());
-		if (error.getRejectedValue() != null) {
+		if (error.getRejectedValue() != null && !isSecret(error.getField())) {
 			map.put("rejectedValue", error.getRejectedValue());
 		}
 		return map;
+	}
+
+	/**
+	 * Passwords and tokens are never echoed: an error body ends up in browser histories,
+	 * proxies and logs.
+	 */
+	private static boolean isSecret(String field) {
+		String name = field.toLowerCase(Locale.ROOT);
+		return name.contains("password") || name.contains("token") || name.contains("secret");
 	}
 
 	private static String describe(HttpMessageNotReadableException ex) {

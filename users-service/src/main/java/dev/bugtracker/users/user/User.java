@@ -1,13 +1,19 @@
 package dev.bugtracker.users.user;
 
 import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.springframework.data.annotation.Id;
 import org.springframework.data.annotation.PersistenceCreator;
+import org.springframework.data.relational.core.mapping.MappedCollection;
 import org.springframework.data.relational.core.mapping.Table;
 
 /**
- * A registered user.
+ * A registered user: an account, with a password once one is set, and the roles granted
+ * to it.
  */
 @Table("users")
 public class User {
@@ -21,12 +27,23 @@ public class User {
 
 	private final Instant createdAt;
 
+	private final String passwordHash;
+
+	@MappedCollection(idColumn = "user_id")
+	private final Set<RoleGrant> roles;
+
 	@PersistenceCreator
-	User(Long id, String email, String displayName, Instant createdAt) {
+	User(Long id, String email, String displayName, Instant createdAt, String passwordHash, Set<RoleGrant> roles) {
 		this.id = id;
 		this.email = email;
 		this.displayName = displayName;
 		this.createdAt = createdAt;
+		this.passwordHash = passwordHash;
+		this.roles = (roles != null) ? Set.copyOf(roles) : Set.of();
+	}
+
+	User(Long id, String email, String displayName, Instant createdAt) {
+		this(id, email, displayName, createdAt, null, Set.of());
 	}
 
 	static User register(EmailAddress email, String displayName, Instant now) {
@@ -35,7 +52,38 @@ public class User {
 
 	/** Spring Data sets the generated id through this wither. */
 	User withId(Long id) {
-		return new User(id, this.email, this.displayName, this.createdAt);
+		return new User(id, this.email, this.displayName, this.createdAt, this.passwordHash, this.roles);
+	}
+
+	/**
+	 * @param passwordHash the encoded password, as a {@code PasswordEncoder} made it
+	 * @return this user with that password
+	 */
+	User withPasswordHash(String passwordHash) {
+		return new User(this.id, this.email, this.displayName, this.createdAt, passwordHash, this.roles);
+	}
+
+	/**
+	 * @param role a role to grant; {@link Role#USER} is every account's already
+	 * @return this user with the role
+	 */
+	User grant(Role role) {
+		if (role == Role.USER) {
+			return this;
+		}
+		Set<RoleGrant> granted = new HashSet<>(this.roles);
+		granted.add(new RoleGrant(role));
+		return new User(this.id, this.email, this.displayName, this.createdAt, this.passwordHash, granted);
+	}
+
+	/**
+	 * @param role a role to take back; {@link Role#USER} cannot be
+	 * @return this user without the role
+	 */
+	User revoke(Role role) {
+		Set<RoleGrant> granted = new HashSet<>(this.roles);
+		granted.remove(new RoleGrant(role));
+		return new User(this.id, this.email, this.displayName, this.createdAt, this.passwordHash, granted);
 	}
 
 	public Long getId() {
@@ -52,6 +100,30 @@ public class User {
 
 	public Instant getCreatedAt() {
 		return this.createdAt;
+	}
+
+	/**
+	 * @return the encoded password, or null while none is set; never to be shown
+	 */
+	public String getPasswordHash() {
+		return this.passwordHash;
+	}
+
+	/**
+	 * @return whether the user can log in with a password
+	 */
+	public boolean hasPassword() {
+		return this.passwordHash != null;
+	}
+
+	/**
+	 * @return the roles granted in the database, with {@link Role#USER}; not those that
+	 * configuration adds (see {@link UserService#rolesOf(User)})
+	 */
+	public Set<Role> getGrantedRoles() {
+		Set<Role> all = EnumSet.of(Role.USER);
+		all.addAll(this.roles.stream().map(RoleGrant::role).collect(Collectors.toSet()));
+		return all;
 	}
 
 	/** How to greet this user: the display name if there is one, the email otherwise. */

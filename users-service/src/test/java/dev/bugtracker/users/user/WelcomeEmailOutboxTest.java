@@ -89,7 +89,7 @@ class WelcomeEmailOutboxTest {
 
 	@Test
 	void registrationQueuesWelcomeEmailThatIsDeliveredOnce() {
-		User user = this.users.register("Dana@Example.com", "Dana");
+		User user = this.users.register("Dana@Example.com", "Dana", "a password of 12+");
 
 		String key = "users:welcome:" + user.getId();
 		await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(state(key)));
@@ -105,7 +105,7 @@ class WelcomeEmailOutboxTest {
 	void retriesWithTheSameKeyWhileNotificatorIsUnavailable() {
 		notificator.fail("erin@example.com", 3, Status.UNAVAILABLE);
 
-		User user = this.users.register("erin@example.com", null);
+		User user = this.users.register("erin@example.com", null, null);
 
 		String key = "users:welcome:" + user.getId();
 		await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(state(key)));
@@ -118,7 +118,7 @@ class WelcomeEmailOutboxTest {
 	void pendingGaugeCountsTheEmailsStillWaiting() {
 		notificator.fail("hal@example.com", Integer.MAX_VALUE, Status.UNAVAILABLE);
 
-		User user = this.users.register("hal@example.com", null);
+		User user = this.users.register("hal@example.com", null, null);
 
 		await().atMost(Duration.ofSeconds(10)).until(() -> pendingGauge() == 1.0);
 		notificator.failures.clear();
@@ -134,7 +134,7 @@ class WelcomeEmailOutboxTest {
 	void setsAsideAnEmailThatNotificatorRejectsInsteadOfRetryingForever() {
 		notificator.fail("frank@example.com", 1, Status.INVALID_ARGUMENT.withDescription("email is not valid"));
 
-		User user = this.users.register("frank@example.com", null);
+		User user = this.users.register("frank@example.com", null, null);
 
 		String key = "users:welcome:" + user.getId();
 		await().atMost(Duration.ofSeconds(10)).until(() -> "dead".equals(state(key)));
@@ -145,10 +145,10 @@ class WelcomeEmailOutboxTest {
 
 	@Test
 	void duplicateRegistrationIsRefusedAndQueuesNoSecondEmail() {
-		this.users.register("gina@example.com", null);
+		this.users.register("gina@example.com", null, null);
 
 		assertThatExceptionOfType(EmailAlreadyRegisteredException.class)
-			.isThrownBy(() -> this.users.register("GINA@example.com", null));
+			.isThrownBy(() -> this.users.register("GINA@example.com", null, null));
 		assertThat(this.jdbc.sql("select count(*) from email_outbox where recipient = 'gina@example.com'")
 			.query(Long.class)
 			.single()).isOne();

@@ -15,5 +15,14 @@ record CreateUserRequest(
 		@NotBlank @Size(max = 254) @Email(message = "must be a valid email address",
 				regexp = "^[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+$") String email,
 		@Size(max = 100) @Pattern(regexp = "[^\\p{Cntrl}]*",
-				message = "must not contain control characters") String displayName) {
+				message = "must not contain control characters") String displayName,
+		@Size(min = PasswordRules.MIN, max = PasswordRules.MAX, message = PasswordRules.MESSAGE) String password) {
+
+	/** Without the password, which must not reach a log. */
+	@Override
+	public String toString() {
+		return "CreateUserRequest[email=" + this.email + ", displayName=" + this.displayName + ", password="
+				+ ((this.password != null) ? "[hidden]" : "null") + "]";
+	}
+
 }

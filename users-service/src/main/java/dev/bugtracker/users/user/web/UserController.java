@@ -1,11 +1,13 @@
 package dev.bugtracker.users.user.web;
 
 import java.net.URI;
+import java.security.Principal;
 import java.util.List;
 import java.util.Set;
 
 import jakarta.validation.Valid;
 
+import dev.bugtracker.users.user.Role;
 import dev.bugtracker.users.user.User;
 import dev.bugtracker.users.user.UserService;
 import dev.bugtracker.platform.web.Paging;
@@ -15,9 +17,11 @@ import org.springframework.data.domain.Sort;
 import org.springframework.data.web.PagedModel;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -45,7 +49,7 @@ class UserController {
 	 */
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<UserResponse> create(@Valid @RequestBody CreateUserRequest request) {
-		User user = this.users.register(request.email(), request.displayName());
+		User user = this.users.register(request.email(), request.displayName(), request.password());
 		return ResponseEntity.created(URI.create("/users/" + user.getId())).body(UserResponse.of(user));
 	}
 
@@ -59,6 +63,53 @@ class UserController {
 	@PostMapping(path = "/create", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<UserResponse> createTutorialStyle(@Valid @RequestBody CreateUserRequest request) {
 		return create(request);
+	}
+
+	/**
+	 * Set the password with the token of the link in the welcome email.
+	 * @param request the token and the new password
+	 * @return 204
+	 */
+	@PostMapping(path = "/password", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<Void> setPassword(@Valid @RequestBody SetPasswordRequest request) {
+		this.users.setPassword(request.token(), request.password());
+		return ResponseEntity.noContent().build();
+	}
+
+	/**
+	 * The caller's own account.
+	 * @param caller who is authenticated
+	 * @return the account, email and roles included
+	 */
+	@GetMapping("/me")
+	AccountResponse me(Principal caller) {
+		User user = this.users.findByEmail(caller.getName())
+			.orElseThrow(() -> new IllegalStateException("authenticated as an unknown user"));
+		return AccountResponse.of(user, this.users.rolesOf(user));
+	}
+
+	/**
+	 * Grant a role (admins only).
+	 * @param id the user
+	 * @param role {@code MAINTAINER} or {@code ADMIN}
+	 * @return the user's account with their roles now
+	 */
+	@PutMapping("/{id}/roles/{role}")
+	AccountResponse grant(@PathVariable long id, @PathVariable Role role) {
+		User user = this.users.grant(id, role);
+		return AccountResponse.of(user, this.users.rolesOf(user));
+	}
+
+	/**
+	 * Take a role back (admins only). ADMIN named in configuration stays.
+	 * @param id the user
+	 * @param role {@code MAINTAINER} or {@code ADMIN}
+	 * @return the user's account with their roles now
+	 */
+	@DeleteMapping("/{id}/roles/{role}")
+	AccountResponse revoke(@PathVariable long id, @PathVariable Role role) {
+		User user = this.users.revoke(id, role);
+		return AccountResponse.of(user, this.users.rolesOf(user));
 	}
 
 	@GetMapping("/{id}")

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.bugtracker.users.user.EmailAlreadyRegisteredException;
+import dev.bugtracker.users.user.PasswordLinkInvalidException;
 import dev.bugtracker.users.user.UserNotFoundException;
 
 import org.springframework.core.Ordered;
@@ -26,6 +27,14 @@ class UserErrors {
 	ProblemDetail notFound(UserNotFoundException ex) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
 		problem.setTitle("User not found");
+		return problem;
+	}
+
+	@ExceptionHandler
+	ProblemDetail invalidLink(PasswordLinkInvalidException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
+		problem.setTitle("Invalid password link");
+		problem.setProperty("errors", List.of(Map.of("field", "token", "message", "is unknown, used or expired")));
 		return problem;
 	}
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import dev.bugtracker.platform.web.WebSupportAutoConfiguration;
+import dev.bugtracker.users.security.SecurityConfiguration;
 import dev.bugtracker.users.user.User;
 import dev.bugtracker.users.user.UserService;
 import dev.bugtracker.users.user.UserTestData;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Pageable;
@@ -37,6 +39,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  */
 @WebMvcTest(UserController.class)
 @ImportAutoConfiguration(WebSupportAutoConfiguration.class)
+@Import(SecurityConfiguration.class)
 class UserControllerTest {
 
 	private static final User ALICE = UserTestData.user(7L, "alice@example.com", "Alice",
@@ -50,7 +53,7 @@ class UserControllerTest {
 
 	@Test
 	void acceptsTheTutorialsFormEncodedJsonWith201AndLocation() throws Exception {
-		given(this.users.register("alice@example.com", null)).willReturn(ALICE);
+		given(this.users.register("alice@example.com", null, null)).willReturn(ALICE);
 
 		this.mvc
 			.perform(post("/users/create").contentType(MediaType.APPLICATION_FORM_URLENCODED)
@@ -66,7 +69,7 @@ class UserControllerTest {
 
 	@Test
 	void acceptsJsonOnTheRestEndpoint() throws Exception {
-		given(this.users.register("alice@example.com", "Alice")).willReturn(ALICE);
+		given(this.users.register("alice@example.com", "Alice", null)).willReturn(ALICE);
 
 		this.mvc
 			.perform(post("/users").contentType(MediaType.APPLICATION_JSON)
@@ -143,7 +146,7 @@ class UserControllerTest {
 
 	@Test
 	void rejectsDuplicateEmailWith409() throws Exception {
-		given(this.users.register(eq("alice@example.com"), any()))
+		given(this.users.register(eq("alice@example.com"), any(), any()))
 			.willThrow(UserTestData.emailTaken("alice@example.com"));
 
 		this.mvc

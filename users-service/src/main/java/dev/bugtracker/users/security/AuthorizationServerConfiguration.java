@@ -1,0 +1,124 @@
+package dev.bugtracker.users.security;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.stream.Collectors;
+
+import dev.bugtracker.users.user.User;
+import dev.bugtracker.users.user.UserService;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+
+/**
+ * The OAuth2 authorization server, inside users-service, which owns the accounts
+ * (docs/adr/0003-authorization-server-in-users-service.md): Spring Security's
+ * authorization server with its standard endpoints, OpenID Connect, the login page,
+ * authorizations in the database (a code issued by one instance is exchanged at another),
+ * and tokens signed by the {@link SigningKeys}, which rotate.
+ * <p>
+ * The clients and the issuer (the public URL: the gateway's) come from
+ * {@code spring.security.oauth2.authorizationserver.*} in configs/users-service.yml.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SigningKeyProperties.class)
+class AuthorizationServerConfiguration {
+
+	/** The claim with the user's roles, for the services' rules. */
+	static final String ROLES_CLAIM = "roles";
+
+	/** The standard endpoints; HTML requests without a login go to the login page. */
+	@Bean
+	@Order(1)
+	SecurityFilterChain authorizationServerSecurity(HttpSecurity http) {
+		http.oauth2AuthorizationServer((server) -> {
+			http.securityMatcher(server.getEndpointsMatcher());
+			server.oidc(Customizer.withDefaults());
+		})
+			.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
+			// The OpenID Connect user info endpoint takes the access token.
+			.oauth2ResourceServer((resourceServer) -> resourceServer.jwt(Customizer.withDefaults()))
+			.exceptionHandling((exceptions) -> exceptions.defaultAuthenticationEntryPointFor(
+					new LoginUrlAuthenticationEntryPoint("/login"), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)));
+		return http.build();
+	}
+
+	/**
+	 * The login page of the authorization code flow, with the session it starts (kept in
+	 * the database by Spring Session, so that every instance knows it).
+	 */
+	@Bean
+	@Order(2)
+	SecurityFilterChain loginSecurity(HttpSecurity http) {
+		http.securityMatcher("/login", "/logout", "/default-ui.css")
+			.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
+			.formLogin(Customizer.withDefaults())
+			.logout(Customizer.withDefaults());
+		return http.build();
+	}
+
+	@Bean
+	SigningKeys signingKeys(JdbcClient jdbc, Clock clock, SigningKeyProperties properties) {
+		return new SigningKeys(jdbc, clock, properties);
+	}
+
+	@Bean
+	SigningKeyRefresher signingKeyRefresher(SigningKeys keys, SigningKeyProperties properties) {
+		return new SigningKeyRefresher(keys, properties);
+	}
+
+	@Bean
+	JwtDecoder jwtDecoder(SigningKeys keys) {
+		return OAuth2AuthorizationServerConfiguration.jwtDecoder(keys);
+	}
+
+	@Bean
+	OAuth2AuthorizationService authorizationService(JdbcOperations jdbc, RegisteredClientRepository clients) {
+		return new JdbcOAuth2AuthorizationService(jdbc, clients);
+	}
+
+	/**
+	 * Every token names its signing key. A user's token has the user's id as subject (an
+	 * email can change), their email and their roles; a client's token has the client id.
+	 */
+	@Bean
+	OAuth2TokenCustomizer<JwtEncodingContext> tokenClaims(SigningKeys keys, UserService users) {
+		return (context) -> {
+			context.getJwsHeader().keyId(keys.activeKeyId());
+			if (context.getPrincipal().getPrincipal() instanceof UserDetails account) {
+				User user = users.findByEmail(account.getUsername()).orElseThrow();
+				context.getClaims()
+					.subject(String.valueOf(user.getId()))
+					.claim("email", user.getEmail())
+					// An ArrayList: the claims are stored with the authorization, and
+					// read
+					// back by a JSON mapper that allows only well-known types (not
+					// List.of's).
+					.claim(ROLES_CLAIM,
+							users.rolesOf(user)
+								.stream()
+								.map(Enum::name)
+								.collect(Collectors.toCollection(ArrayList::new)));
+			}
+		};
+	}
+
+}

@@ -1,0 +1,51 @@
+package dev.bugtracker.users.security;
+
+import dev.bugtracker.platform.web.ProblemWriter;
+import dev.bugtracker.users.user.UserService;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * The rules of the users API. Stateless: every request says who it is; no session, so no
+ * CSRF token either.
+ * <p>
+ * Registration, the set-password link and the public profiles are open. Being someone
+ * ({@code /users/me}) takes the account's email and password; granting roles takes the
+ * ADMIN role. The listing of users is still open: it closes (admins only) when the
+ * services accept tokens (issue 10, in progress).
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfiguration {
+
+	@Bean
+	UserDetailsService accountDetailsService(UserService users) {
+		return new AccountDetailsService(users);
+	}
+
+	@Bean
+	SecurityFilterChain apiSecurity(HttpSecurity http, JsonMapper mapper) {
+		ProblemSecurityHandlers problems = new ProblemSecurityHandlers(new ProblemWriter(mapper));
+		http.csrf(AbstractHttpConfigurer::disable)
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.requestCache((cache) -> cache.disable())
+			.httpBasic((basic) -> basic.authenticationEntryPoint(problems))
+			.exceptionHandling(
+					(exceptions) -> exceptions.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+			.authorizeHttpRequests((requests) -> requests.requestMatchers(HttpMethod.GET, "/users/me")
+				.authenticated()
+				.requestMatchers("/users/*/roles/**")
+				.hasRole("ADMIN")
+				.anyRequest()
+				.permitAll());
+		return http.build();
+	}
+
+}

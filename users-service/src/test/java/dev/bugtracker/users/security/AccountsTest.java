@@ -1,0 +1,237 @@
+package dev.bugtracker.users.security;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.jayway.jsonpath.JsonPath;
+import dev.bugtracker.platform.test.EmbeddedPostgresTestConfiguration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Accounts over real HTTP on PostgreSQL: passwords given at sign-up or set through the
+ * emailed one-time link, HTTP Basic on {@code /users/me}, roles granted by admins, and
+ * passwords kept out of answers and logs.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "eureka.client.enabled=false", "spring.grpc.client.channel.notificator.target=127.0.0.1:1",
+				"bugtracker.security.admins=Root@Example.com,boss@example.com",
+				"bugtracker.security.public-url=https://bugs.example.com" })
+@Import(EmbeddedPostgresTestConfiguration.class)
+@ExtendWith(OutputCaptureExtension.class)
+class AccountsTest {
+
+	private static final Pattern LINK = Pattern
+		.compile("(https://bugs\\.example\\.com/users/password\\?token=)([0-9a-f-]{36})");
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private JdbcClient jdbc;
+
+	@Test
+	void aPasswordGivenAtSignUpIsStoredEncodedAndLogsIn(CapturedOutput output) throws Exception {
+		String email = unique("alice");
+		String password = "correct horse battery staple";
+		HttpResponse<String> created = post("/users",
+				"{\"email\": \"" + email + "\", \"password\": \"" + password + "\"}");
+
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		assertThat(created.body()).doesNotContain(password).doesNotContain("password");
+		String hash = this.jdbc.sql("select password_hash from users where email = ?")
+			.param(email)
+			.query(String.class)
+			.single();
+		assertThat(hash).startsWith("{bcrypt}$2").doesNotContain(password);
+		HttpResponse<String> me = get("/users/me", email, password);
+		assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
+		assertThat((String) JsonPath.read(me.body(), "$.email")).isEqualTo(email);
+		assertThat((List<String>) JsonPath.read(me.body(), "$.roles")).containsExactly("USER");
+		assertThat((Boolean) JsonPath.read(me.body(), "$.passwordSet")).isTrue();
+		assertThat(welcomeEmailOf(created)).doesNotContain("/users/password");
+		assertThat(output.getAll()).doesNotContain(password);
+	}
+
+	@Test
+	void aWrongPasswordOrNoneIs401WithAProblemAndTheWayToAuthenticate() throws Exception {
+		String email = unique("bob");
+		post("/users", "{\"email\": \"" + email + "\", \"password\": \"the right password\"}");
+
+		for (HttpResponse<String> refused : List.of(get("/users/me", email, "the wrong password"),
+				get("/users/me", null, null), get("/users/me", unique("nobody"), "the right password"))) {
+			assertThat(refused.statusCode()).isEqualTo(401);
+			assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+			assertThat(refused.headers().firstValue("WWW-Authenticate"))
+				.hasValueSatisfying((value) -> assertThat(value).startsWith("Basic"));
+			assertThat((Integer) JsonPath.read(refused.body(), "$.status")).isEqualTo(401);
+		}
+	}
+
+	@Test
+	void withoutAPasswordTheWelcomeEmailCarriesALinkThatSetsItOnce() throws Exception {
+		String email = unique("carol");
+		HttpResponse<String> created = post("/users/create", "{\"email\": \"" + email + "\"}");
+		assertThat(created.statusCode()).isEqualTo(201);
+		String token = tokenOf(welcomeEmailOf(created));
+		assertThat(get("/users/me", email, "a password of my own").statusCode()).isEqualTo(401);
+
+		HttpResponse<String> set = setPassword(token, "a password of my own");
+
+		assertThat(set.statusCode()).as(set.body()).isEqualTo(204);
+		assertThat(get("/users/me", email, "a password of my own").statusCode()).isEqualTo(200);
+		HttpResponse<String> again = setPassword(token, "someone else's password");
+		assertThat(again.statusCode()).isEqualTo(400);
+		assertThat(again.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat((String) JsonPath.read(again.body(), "$.errors[0].field")).isEqualTo("token");
+		assertThat(get("/users/me", email, "someone else's password").statusCode()).isEqualTo(401);
+	}
+
+	@Test
+	void aLinkUsedByManyAtOnceSetsOnePassword() throws Exception {
+		String email = unique("dave");
+		String token = tokenOf(welcomeEmailOf(post("/users", "{\"email\": \"" + email + "\"}")));
+		ExecutorService clients = Executors.newFixedThreadPool(16);
+		try {
+			List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+			for (int i = 0; i < 16; i++) {
+				String password = "password number " + i;
+				answers.add(clients.submit((Callable<HttpResponse<String>>) () -> setPassword(token, password)));
+			}
+			List<Integer> statuses = new ArrayList<>();
+			String winner = null;
+			for (int i = 0; i < answers.size(); i++) {
+				int status = answers.get(i).get().statusCode();
+				statuses.add(status);
+				if (status == 204) {
+					winner = "password number " + i;
+				}
+			}
+			assertThat(statuses).containsOnly(204, 400).filteredOn((status) -> status == 204).hasSize(1);
+			assertThat(get("/users/me", email, winner).statusCode()).isEqualTo(200);
+		}
+		finally {
+			clients.shutdownNow();
+		}
+	}
+
+	@Test
+	void passwordsTooShortOrTooLongAre400NamingTheFieldWithoutEchoingIt() throws Exception {
+		for (String password : List.of("short", "x".repeat(129))) {
+			HttpResponse<String> refused = post("/users",
+					"{\"email\": \"" + unique("erin") + "\", \"password\": \"" + password + "\"}");
+			assertThat(refused.statusCode()).isEqualTo(400);
+			assertThat((String) JsonPath.read(refused.body(), "$.errors[0].field")).isEqualTo("password");
+			assertThat(refused.body()).doesNotContain(password);
+		}
+		HttpResponse<String> unknownToken = setPassword(UUID.randomUUID().toString(), "long enough password");
+		assertThat(unknownToken.statusCode()).isEqualTo(400);
+		assertThat((String) JsonPath.read(unknownToken.body(), "$.errors[0].field")).isEqualTo("token");
+	}
+
+	@Test
+	void configuredAdminsGrantAndRevokeRolesAndOthersCannot() throws Exception {
+		String root = "root@example.com";
+		post("/users", "{\"email\": \"" + root + "\", \"password\": \"the admin's password\"}");
+		String frank = unique("frank");
+		long frankId = id(post("/users", "{\"email\": \"" + frank + "\", \"password\": \"frank's password\"}"));
+
+		HttpResponse<String> denied = send("PUT", "/users/" + frankId + "/roles/ADMIN", frank, "frank's password");
+		assertThat(denied.statusCode()).isEqualTo(403);
+		assertThat(denied.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat((String) JsonPath.read(denied.body(), "$.detail")).isEqualTo("This needs the role ADMIN");
+
+		assertThat((List<String>) JsonPath.read(get("/users/me", root, "the admin's password").body(), "$.roles"))
+			.containsExactly("USER", "ADMIN");
+		HttpResponse<String> granted = send("PUT", "/users/" + frankId + "/roles/MAINTAINER", root,
+				"the admin's password");
+		assertThat(granted.statusCode()).as(granted.body()).isEqualTo(200);
+		assertThat((List<String>) JsonPath.read(get("/users/me", frank, "frank's password").body(), "$.roles"))
+			.containsExactly("USER", "MAINTAINER");
+		send("DELETE", "/users/" + frankId + "/roles/MAINTAINER", root, "the admin's password");
+		assertThat((List<String>) JsonPath.read(get("/users/me", frank, "frank's password").body(), "$.roles"))
+			.containsExactly("USER");
+		HttpResponse<String> unknownRole = send("PUT", "/users/" + frankId + "/roles/OWNER", root,
+				"the admin's password");
+		assertThat(unknownRole.statusCode()).isEqualTo(400);
+	}
+
+	private String welcomeEmailOf(HttpResponse<String> created) {
+		long id = id(created);
+		return this.jdbc.sql("select body from email_outbox where idempotency_key = ?")
+			.param("users:welcome:" + id)
+			.query(String.class)
+			.single();
+	}
+
+	private static String tokenOf(String email) {
+		Matcher link = LINK.matcher(email);
+		assertThat(link.find()).as(email).isTrue();
+		return link.group(2);
+	}
+
+	private static long id(HttpResponse<String> created) {
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		return ((Number) JsonPath.read(created.body(), "$.id")).longValue();
+	}
+
+	private HttpResponse<String> setPassword(String token, String password) throws Exception {
+		return post("/users/password", "{\"token\": \"" + token + "\", \"password\": \"" + password + "\"}");
+	}
+
+	private HttpResponse<String> post(String path, String json) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "application/json")
+			.POST(BodyPublishers.ofString(json))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private HttpResponse<String> get(String path, String email, String password) throws Exception {
+		return send("GET", path, email, password);
+	}
+
+	private HttpResponse<String> send(String method, String path, String email, String password) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).method(method, BodyPublishers.noBody());
+		if (email != null) {
+			request.header("Authorization", "Basic "
+					+ Base64.getEncoder().encodeToString((email + ":" + password).getBytes(StandardCharsets.UTF_8)));
+		}
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private URI uri(String path) {
+		return URI.create("http://127.0.0.1:" + this.port + path);
+	}
+
+	private static String unique(String name) {
+		return name + "-" + UUID.randomUUID() + "@example.com";
+	}
+
+}

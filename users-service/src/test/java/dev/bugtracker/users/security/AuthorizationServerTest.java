@@ -1,0 +1,192 @@
+package dev.bugtracker.users.security;
+
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import com.jayway.jsonpath.JsonPath;
+import dev.bugtracker.platform.test.EmbeddedPostgresTestConfiguration;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The authorization server over real HTTP on PostgreSQL: discovery, the JWKS, and the
+ * authorization code flow with PKCE as a browser goes through it (login page with its
+ * CSRF token, session cookie, redirects), ending in a signed JWT that names the user.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "eureka.client.enabled=false", "spring.grpc.client.channel.notificator.target=127.0.0.1:1",
+				"bugtracker.security.admins=Root@Example.com,boss@example.com",
+				"bugtracker.security.public-url=https://bugs.example.com" })
+@Import(EmbeddedPostgresTestConfiguration.class)
+class AuthorizationServerTest {
+
+	private static final String REDIRECT = "http://localhost:8080/login/oauth2/code/bugtracker-web";
+
+	@LocalServerPort
+	private int port;
+
+	private final HttpClient http = HttpClient.newBuilder()
+		.cookieHandler(new CookieManager())
+		.followRedirects(HttpClient.Redirect.NEVER)
+		.build();
+
+	@Test
+	void publishesItsMetadataWithThePublicUrlAsIssuerAndOnlyPublicKeys() throws Exception {
+		HttpResponse<String> metadata = get("/.well-known/openid-configuration");
+		assertThat(metadata.statusCode()).isEqualTo(200);
+		assertThat((String) JsonPath.read(metadata.body(), "$.issuer")).isEqualTo("https://bugs.example.com");
+		assertThat((String) JsonPath.read(metadata.body(), "$.jwks_uri"))
+			.isEqualTo("https://bugs.example.com/oauth2/jwks");
+		assertThat((String) JsonPath.read(metadata.body(), "$.token_endpoint"))
+			.isEqualTo("https://bugs.example.com/oauth2/token");
+
+		HttpResponse<String> jwks = get("/oauth2/jwks");
+		assertThat(jwks.statusCode()).isEqualTo(200);
+		List<Map<String, Object>> keys = JsonPath.read(jwks.body(), "$.keys");
+		assertThat(keys).isNotEmpty().allSatisfy((key) -> {
+			assertThat(key).containsEntry("kty", "RSA").containsEntry("alg", "RS256").containsKeys("kid", "n", "e");
+			assertThat(key).doesNotContainKeys("d", "p", "q", "dp", "dq", "qi");
+		});
+	}
+
+	@Test
+	void aBrowserLogsInWithAuthorizationCodeAndPkceAndGetsASignedTokenNamingTheUser() throws Exception {
+		String email = "boss@example.com";
+		String password = "the boss's own password";
+		HttpResponse<String> created = post("/users", "application/json",
+				"{\"email\": \"" + email + "\", \"password\": \"" + password + "\"}");
+		assertThat(created.statusCode()).as(created.body()).isIn(201, 409);
+		long userId = ((Number) JsonPath.read(get("/users?email=" + email).body(), "$.content[0].id")).longValue();
+
+		String verifier = randomString();
+		String challenge = Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString(MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+		String state = UUID.randomUUID().toString();
+		String authorize = "/oauth2/authorize?" + form(Map.of("response_type", "code", "client_id", "bugtracker-web",
+				"redirect_uri", REDIRECT, "scope", "openid bugs:read", "state", state, "code_challenge", challenge,
+				"code_challenge_method", "S256"));
+
+		HttpResponse<String> toLogin = get(authorize, "text/html");
+		assertThat(toLogin.statusCode()).isEqualTo(302);
+		assertThat(location(toLogin)).endsWith("/login");
+		HttpResponse<String> loginPage = get("/login", "text/html");
+		assertThat(loginPage.statusCode()).isEqualTo(200);
+		Matcher csrf = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"").matcher(loginPage.body());
+		assertThat(csrf.find()).as(loginPage.body()).isTrue();
+
+		HttpResponse<String> wrong = post("/login", "application/x-www-form-urlencoded",
+				form(Map.of("username", email, "password", "not the password", "_csrf", csrf.group(1))));
+		assertThat(location(wrong)).contains("/login?error");
+		HttpResponse<String> loggedIn = post("/login", "application/x-www-form-urlencoded",
+				form(Map.of("username", email, "password", password, "_csrf", csrf.group(1))));
+		assertThat(loggedIn.statusCode()).isEqualTo(302);
+		HttpResponse<String> toClient = get(
+				URI.create(location(loggedIn)).getRawPath() + "?" + URI.create(location(loggedIn)).getRawQuery(),
+				"text/html");
+		assertThat(toClient.statusCode()).isEqualTo(302);
+		URI callback = URI.create(location(toClient));
+		assertThat(callback.toString()).startsWith(REDIRECT + "?");
+		Map<String, String> answer = query(callback);
+		assertThat(answer).containsEntry("state", state).containsKey("code");
+
+		Map<String, String> exchange = Map.of("grant_type", "authorization_code", "code", answer.get("code"),
+				"redirect_uri", REDIRECT, "client_id", "bugtracker-web", "code_verifier", verifier);
+		HttpResponse<String> token = post("/oauth2/token", "application/x-www-form-urlencoded", form(exchange));
+		assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+		HttpResponse<String> again = post("/oauth2/token", "application/x-www-form-urlencoded", form(exchange));
+		assertThat(again.statusCode()).as("a code is good for one exchange").isEqualTo(400);
+		assertThat((String) JsonPath.read(again.body(), "$.error")).isEqualTo("invalid_grant");
+		// Logged in now (the session): a second authorization is answered at once, and
+		// its
+		// code is worthless without the verifier of its challenge.
+		HttpResponse<String> second = get(authorize, "text/html");
+		Map<String, String> secondAnswer = query(URI.create(location(second)));
+		HttpResponse<String> stolen = post("/oauth2/token", "application/x-www-form-urlencoded",
+				form(Map.of("grant_type", "authorization_code", "code", secondAnswer.get("code"), "redirect_uri",
+						REDIRECT, "client_id", "bugtracker-web", "code_verifier", randomString())));
+		assertThat(stolen.statusCode()).isEqualTo(400);
+
+		String accessToken = JsonPath.read(token.body(), "$.access_token");
+		Map<String, Object> header = JsonPath.read(decode(accessToken.split("\\.")[0]), "$");
+		Map<String, Object> claims = JsonPath.read(decode(accessToken.split("\\.")[1]), "$");
+		assertThat(header).containsEntry("alg", "RS256").containsKey("kid");
+		assertThat(claims).containsEntry("iss", "https://bugs.example.com")
+			.containsEntry("sub", String.valueOf(userId))
+			.containsEntry("email", email);
+		assertThat((List<String>) claims.get("roles")).containsExactlyInAnyOrder("USER", "ADMIN");
+		long lifetime = ((Number) claims.get("exp")).longValue() - ((Number) claims.get("iat")).longValue();
+		assertThat(lifetime).isEqualTo(600);
+	}
+
+	private static String decode(String part) {
+		return new String(Base64.getUrlDecoder().decode(part), StandardCharsets.UTF_8);
+	}
+
+	private static String randomString() {
+		byte[] bytes = new byte[32];
+		new SecureRandom().nextBytes(bytes);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+	}
+
+	private static String form(Map<String, String> fields) {
+		return fields.entrySet()
+			.stream()
+			.map((field) -> field.getKey() + "=" + URLEncoder.encode(field.getValue(), StandardCharsets.UTF_8))
+			.collect(Collectors.joining("&"));
+	}
+
+	private static Map<String, String> query(URI uri) {
+		return java.util.Arrays.stream(uri.getRawQuery().split("&"))
+			.map((pair) -> pair.split("=", 2))
+			.collect(Collectors.toMap((pair) -> pair[0],
+					(pair) -> java.net.URLDecoder.decode(pair[1], StandardCharsets.UTF_8)));
+	}
+
+	private static String location(HttpResponse<String> response) {
+		return response.headers().firstValue("Location").orElseThrow();
+	}
+
+	private HttpResponse<String> get(String path) throws Exception {
+		return get(path, "application/json");
+	}
+
+	private HttpResponse<String> get(String path, String accept) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(uri(path)).header("Accept", accept).GET().build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+	private HttpResponse<String> post(String path, String contentType, String body) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", contentType)
+			.header("Accept", "text/html,application/json")
+			.POST(BodyPublishers.ofString(body))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private URI uri(String path) {
+		return URI.create("http://127.0.0.1:" + this.port + path);
+	}
+
+}

@@ -1,8 +1,6 @@
 package dev.bugtracker.users.security;
 
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.stream.Collectors;
 
 import dev.bugtracker.users.user.User;
 import dev.bugtracker.users.user.UserService;
@@ -18,10 +16,14 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
-import org.springframework.security.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
@@ -41,9 +43,6 @@ import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SigningKeyProperties.class)
 class AuthorizationServerConfiguration {
-
-	/** The claim with the user's roles, for the services' rules. */
-	static final String ROLES_CLAIM = "roles";
 
 	/** The standard endpoints; HTML requests without a login go to the login page. */
 	@Bean
@@ -85,9 +84,15 @@ class AuthorizationServerConfiguration {
 		return new SigningKeyRefresher(keys, properties);
 	}
 
+	/**
+	 * Checks the access tokens sent to users-service itself (and to the user info
+	 * endpoint): signed by one of the published keys, issued here, not expired.
+	 */
 	@Bean
-	JwtDecoder jwtDecoder(SigningKeys keys) {
-		return OAuth2AuthorizationServerConfiguration.jwtDecoder(keys);
+	JwtDecoder jwtDecoder(SigningKeys keys, AuthorizationServerSettings settings) {
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(keys).build();
+		decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(settings.getIssuer()));
+		return decoder;
 	}
 
 	@Bean
@@ -95,28 +100,30 @@ class AuthorizationServerConfiguration {
 		return new JdbcOAuth2AuthorizationService(jdbc, clients);
 	}
 
+	@Bean
+	JwtEncoder jwtEncoder(SigningKeys keys) {
+		return new NimbusJwtEncoder(keys);
+	}
+
+	@Bean
+	AccessTokens accessTokens(JwtEncoder encoder, SigningKeys keys, UserService users,
+			AuthorizationServerSettings settings) {
+		return new AccessTokens(encoder, keys, users, settings.getIssuer());
+	}
+
 	/**
 	 * Every token names its signing key. A user's token has the user's id as subject (an
 	 * email can change), their email and their roles; a client's token has the client id.
 	 */
 	@Bean
-	OAuth2TokenCustomizer<JwtEncodingContext> tokenClaims(SigningKeys keys, UserService users) {
+	OAuth2TokenCustomizer<JwtEncodingContext> tokenClaims(SigningKeys keys, UserService users,
+			AccessTokens accessTokens) {
 		return (context) -> {
 			context.getJwsHeader().keyId(keys.activeKeyId());
 			if (context.getPrincipal().getPrincipal() instanceof UserDetails account) {
 				User user = users.findByEmail(account.getUsername()).orElseThrow();
-				context.getClaims()
-					.subject(String.valueOf(user.getId()))
-					.claim("email", user.getEmail())
-					// An ArrayList: the claims are stored with the authorization, and
-					// read
-					// back by a JSON mapper that allows only well-known types (not
-					// List.of's).
-					.claim(ROLES_CLAIM,
-							users.rolesOf(user)
-								.stream()
-								.map(Enum::name)
-								.collect(Collectors.toCollection(ArrayList::new)));
+				context.getClaims().subject(String.valueOf(user.getId()));
+				accessTokens.claimsOf(user).forEach(context.getClaims()::claim);
 			}
 		};
 	}

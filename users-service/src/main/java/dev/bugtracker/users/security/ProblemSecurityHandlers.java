@@ -34,10 +34,23 @@ class ProblemSecurityHandlers implements AuthenticationEntryPoint, AccessDeniedH
 	@Override
 	public void commence(HttpServletRequest request, HttpServletResponse response,
 			AuthenticationException authException) throws IOException {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED,
-				"Authentication is required: send the account's email and password (HTTP Basic)");
+		ProblemDetail problem;
+		String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+		if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+			// RFC 6750: say that the token was refused, not why in detail (an expired
+			// token and a forged one look alike to the caller).
+			problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED,
+					"The access token is invalid, expired or not for this system");
+			response.setHeader(HttpHeaders.WWW_AUTHENTICATE,
+					"Bearer error=\"invalid_token\", error_description=\"" + problem.getDetail() + "\"");
+		}
+		else {
+			problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED,
+					"Authentication is required: send the account's email and password (HTTP Basic) "
+							+ "or an access token (Bearer)");
+			response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"bugtracker\", Bearer");
+		}
 		problem.setTitle("Unauthorized");
-		response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"bugtracker\"");
 		this.problems.write(request, response, problem);
 	}
 

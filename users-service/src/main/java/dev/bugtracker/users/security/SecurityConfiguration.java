@@ -1,6 +1,7 @@
 package dev.bugtracker.users.security;
 
 import dev.bugtracker.platform.web.ProblemWriter;
+import dev.bugtracker.users.token.PersonalAccessTokenService;
 import dev.bugtracker.users.user.UserService;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -11,16 +12,24 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * The rules of the users API. Stateless: every request says who it is; no session, so no
  * CSRF token either.
  * <p>
+ * A caller authenticates with their email and password (HTTP Basic) or an access token (a
+ * JWT of this authorization server, including those the gateway exchanges personal access
+ * tokens for).
+ * <p>
  * Registration, the set-password link and the public profiles are open. Being someone
- * ({@code /users/me}) takes the account's email and password; granting roles takes the
- * ADMIN role. The listing of users is still open: it closes (admins only) when the
- * services accept tokens (issue 10, in progress).
+ * ({@code /users/me}, the personal access tokens) takes the account's email and password;
+ * granting roles takes the ADMIN role. The gateway's exchange of personal access tokens
+ * is open: the token is the credential, checked by the endpoint. The listing of users is
+ * still open: it closes (admins only) when the services accept tokens (issue 10, in
+ * progress).
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
@@ -37,15 +46,34 @@ public class SecurityConfiguration {
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.requestCache((cache) -> cache.disable())
 			.httpBasic((basic) -> basic.authenticationEntryPoint(problems))
+			.oauth2ResourceServer((resourceServer) -> resourceServer.bearerTokenResolver(accessTokensOnly())
+				.authenticationEntryPoint(problems)
+				.accessDeniedHandler(problems)
+				.jwt((jwt) -> jwt.jwtAuthenticationConverter(Callers.authenticationConverter())))
 			.exceptionHandling(
 					(exceptions) -> exceptions.authenticationEntryPoint(problems).accessDeniedHandler(problems))
 			.authorizeHttpRequests((requests) -> requests.requestMatchers(HttpMethod.GET, "/users/me")
+				.authenticated()
+				.requestMatchers("/auth/tokens", "/auth/tokens/**")
 				.authenticated()
 				.requestMatchers("/users/*/roles/**")
 				.hasRole("ADMIN")
 				.anyRequest()
 				.permitAll());
 		return http.build();
+	}
+
+	/**
+	 * Bearer tokens, except personal access tokens: those are exchanged by the gateway
+	 * (or checked by the exchange endpoint itself); sent here directly, they authenticate
+	 * nobody.
+	 */
+	private static BearerTokenResolver accessTokensOnly() {
+		DefaultBearerTokenResolver bearer = new DefaultBearerTokenResolver();
+		return (request) -> {
+			String token = bearer.resolve(request);
+			return (token != null && token.startsWith(PersonalAccessTokenService.PREFIX)) ? null : token;
+		};
 	}
 
 }

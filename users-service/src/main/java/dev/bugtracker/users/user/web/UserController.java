@@ -7,6 +7,7 @@ import java.util.Set;
 
 import jakarta.validation.Valid;
 
+import dev.bugtracker.users.security.Callers;
 import dev.bugtracker.users.user.Role;
 import dev.bugtracker.users.user.User;
 import dev.bugtracker.users.user.UserService;
@@ -38,8 +39,11 @@ class UserController {
 
 	private final UserService users;
 
-	UserController(UserService users) {
+	private final Callers callers;
+
+	UserController(UserService users, Callers callers) {
 		this.users = users;
+		this.callers = callers;
 	}
 
 	/**
@@ -83,8 +87,7 @@ class UserController {
 	 */
 	@GetMapping("/me")
 	AccountResponse me(Principal caller) {
-		User user = this.users.findByEmail(caller.getName())
-			.orElseThrow(() -> new IllegalStateException("authenticated as an unknown user"));
+		User user = this.users.get(this.callers.idOf(caller));
 		return AccountResponse.of(user, this.users.rolesOf(user));
 	}
 

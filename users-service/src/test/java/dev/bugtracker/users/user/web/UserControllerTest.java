@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import dev.bugtracker.platform.web.WebSupportAutoConfiguration;
+import dev.bugtracker.users.security.Callers;
 import dev.bugtracker.users.security.SecurityConfiguration;
 import dev.bugtracker.users.user.User;
 import dev.bugtracker.users.user.UserService;
@@ -19,6 +20,7 @@ import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.domain.Sort;
 import org.springframework.http.MediaType;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 
@@ -39,7 +41,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  */
 @WebMvcTest(UserController.class)
 @ImportAutoConfiguration(WebSupportAutoConfiguration.class)
-@Import(SecurityConfiguration.class)
+@Import({ SecurityConfiguration.class, Callers.class })
 class UserControllerTest {
 
 	private static final User ALICE = UserTestData.user(7L, "alice@example.com", "Alice",
@@ -50,6 +52,10 @@ class UserControllerTest {
 
 	@MockitoBean
 	private UserService users;
+
+	/** The access tokens are checked by the authorization server's decoder, not here. */
+	@MockitoBean
+	private JwtDecoder jwtDecoder;
 
 	@Test
 	void acceptsTheTutorialsFormEncodedJsonWith201AndLocation() throws Exception {

@@ -1,0 +1,183 @@
+package dev.bugtracker.gateway;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.core.Ordered;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Exchanges a personal access token ({@code Authorization: Bearer btp_...}) for a
+ * short-lived access token of its owner, at users-service, before the request is routed:
+ * the services only ever see signed access tokens.
+ * <p>
+ * Exchanges are cached by the token's hash for at most {@link #MAX_CACHED} (and never
+ * beyond the access token's own expiry), so a revoked token stops working within 30 s at
+ * every gateway instance, while a script's thousand requests cost one exchange. A refused
+ * token is remembered for a few seconds, so that a client retrying with it does not reach
+ * users-service each time. Concurrent requests with one token share one exchange.
+ */
+class PersonalAccessTokenExchangeFilter implements GlobalFilter, Ordered {
+
+	static final String PREFIX = "Bearer btp_";
+
+	static final Duration MAX_CACHED = Duration.ofSeconds(30);
+
+	private static final Duration REFUSAL_CACHED = Duration.ofSeconds(5);
+
+	private static final Logger log = LoggerFactory.getLogger(PersonalAccessTokenExchangeFilter.class);
+
+	private final WebClient users;
+
+	private final JsonMapper mapper;
+
+	private final AsyncCache<String, Exchanged> exchanged = Caffeine.newBuilder()
+		.maximumSize(100_000)
+		.expireAfter(new Expiry<String, Exchanged>() {
+
+			@Override
+			public long expireAfterCreate(String key, Exchanged value, long currentTime) {
+				return value.cacheFor().toNanos();
+			}
+
+			@Override
+			public long expireAfterUpdate(String key, Exchanged value, long currentTime, long currentDuration) {
+				return value.cacheFor().toNanos();
+			}
+
+			@Override
+			public long expireAfterRead(String key, Exchanged value, long currentTime, long currentDuration) {
+				return currentDuration;
+			}
+
+		})
+		.buildAsync();
+
+	/**
+	 * @param users a client of users-service (load-balanced,
+	 * {@code http://users-service})
+	 * @param mapper writes the problems
+	 */
+	PersonalAccessTokenExchangeFilter(WebClient users, JsonMapper mapper) {
+		this.users = users;
+		this.mapper = mapper;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+		String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+		if (authorization == null || !authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+			return chain.filter(exchange);
+		}
+		return Mono.fromFuture(
+				() -> this.exchanged.get(hash(authorization), (key, executor) -> exchange(authorization).toFuture()))
+			.flatMap((result) -> {
+				if (result.accessToken() == null) {
+					return write(exchange, HttpStatus.UNAUTHORIZED, result.refusal(),
+							"Bearer error=\"invalid_token\", error_description=\"" + result.refusal() + "\"");
+				}
+				return chain.filter(exchange.mutate()
+					.request((request) -> request
+						.headers((headers) -> headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + result.accessToken())))
+					.build());
+			})
+			.onErrorResume((ex) -> !exchange.getResponse().isCommitted(), (ex) -> {
+				log.warn("Could not exchange a personal access token at users-service: {}", ex.toString());
+				exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
+				return write(exchange, HttpStatus.SERVICE_UNAVAILABLE,
+						"Personal access tokens cannot be checked right now (users-service is unavailable); "
+								+ "retry shortly",
+						null);
+			});
+	}
+
+	private Mono<Exchanged> exchange(String authorization) {
+		return this.users.post()
+			.uri("/internal/tokens/exchange")
+			.header(HttpHeaders.AUTHORIZATION, authorization)
+			.exchangeToMono((response) -> {
+				if (response.statusCode().is2xxSuccessful()) {
+					return response.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() {
+					}).map((body) -> {
+						long expiresIn = ((Number) body.get("expires_in")).longValue();
+						// Drop it a little before it expires, so that it is never sent
+						// expired.
+						Duration cacheFor = Duration.ofSeconds(Math.max(0, expiresIn - 10));
+						return new Exchanged((String) body.get("access_token"), null,
+								(cacheFor.compareTo(MAX_CACHED) < 0) ? cacheFor : MAX_CACHED);
+					});
+				}
+				if (response.statusCode().value() == HttpStatus.UNAUTHORIZED.value()) {
+					return response.releaseBody()
+						.thenReturn(new Exchanged(null, "The personal access token is unknown, revoked or expired",
+								REFUSAL_CACHED));
+				}
+				return response.createError();
+			})
+			.timeout(Duration.ofSeconds(5));
+	}
+
+	private Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String detail, String challenge) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
+		exchange.getResponse().setStatusCode(status);
+		HttpHeaders headers = exchange.getResponse().getHeaders();
+		headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		if (challenge != null) {
+			headers.set(HttpHeaders.WWW_AUTHENTICATE, challenge);
+		}
+		DataBuffer body = exchange.getResponse().bufferFactory().wrap(this.mapper.writeValueAsBytes(problem));
+		return exchange.getResponse().writeWith(Mono.just(body));
+	}
+
+	private static String hash(String authorization) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256")
+					.digest(authorization.substring(7).strip().getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
+		}
+	}
+
+	/** Before the routing filters, after the request's observation has started. */
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE + 20;
+	}
+
+	/**
+	 * An exchange's result.
+	 *
+	 * @param accessToken the access token, or null if the token was refused
+	 * @param refusal why it was refused
+	 * @param cacheFor how long to remember it
+	 */
+	record Exchanged(String accessToken, String refusal, Duration cacheFor) {
+	}
+
+}

@@ -1,0 +1,99 @@
+package dev.bugtracker.systemtests;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An account's story as curl tells it, through the gateway: sign up the tutorial's way,
+ * set the password with the link of the welcome email, create a personal access token
+ * with the password, use it from many clients at once, revoke it, and see it refused
+ * within 30 s.
+ */
+@ExtendWith(StackExtension.class)
+class AccountStoryIT {
+
+	private static final String PASSWORD = "correct horse battery staple";
+
+	@Test
+	void signUpSetThePasswordMakeATokenUseItAndRevokeIt(Stack stack) throws Exception {
+		String email = "story-" + UUID.randomUUID() + "@example.com";
+		HttpResponse<String> created = stack.send(HttpRequest.newBuilder(stack.uri(stack.gatewayPort, "/users/create"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(BodyPublishers.ofString("{\"email\": \"" + email + "\"}")));
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+		stack.await(Duration.ofSeconds(30), "the welcome email", () -> !stack.emailsTo(email).isEmpty());
+		String eml = stack.emailsTo(email).get(0).replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
+		Matcher link = Pattern
+			.compile(Pattern.quote("http://127.0.0.1:" + stack.gatewayPort) + "/users/password\\?token=([0-9a-f-]{36})")
+			.matcher(eml);
+		assertThat(link.find()).as("a link to the gateway in %s", eml).isTrue();
+		HttpResponse<String> set = stack.json("POST", stack.gatewayPort, "/users/password",
+				"{\"token\": \"" + link.group(1) + "\", \"password\": \"" + PASSWORD + "\"}");
+		assertThat(set.statusCode()).as(set.body()).isEqualTo(204);
+
+		String basic = "Basic "
+				+ Base64.getEncoder().encodeToString((email + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+		HttpResponse<String> made = stack.json("POST", stack.gatewayPort, "/auth/tokens",
+				"{\"name\": \"laptop\", \"scopes\": [\"bugs:write\"], \"expiresInDays\": 30}", "Authorization", basic);
+		assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+		String token = JsonPath.read(made.body(), "$.token");
+		long tokenId = ((Number) JsonPath.read(made.body(), "$.id")).longValue();
+
+		ExecutorService clients = Executors.newFixedThreadPool(16);
+		try {
+			List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+			for (int i = 0; i < 64; i++) {
+				answers.add(clients.submit((Callable<HttpResponse<String>>) () -> me(stack, token)));
+			}
+			for (Future<HttpResponse<String>> answer : answers) {
+				HttpResponse<String> me = answer.get();
+				assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
+				assertThat((String) JsonPath.read(me.body(), "$.email")).isEqualTo(email);
+			}
+		}
+		finally {
+			clients.shutdownNow();
+		}
+
+		HttpResponse<String> revoked = stack
+			.send(HttpRequest.newBuilder(stack.uri(stack.gatewayPort, "/auth/tokens/" + tokenId))
+				.header("Authorization", basic)
+				.DELETE());
+		assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(204);
+		long revokedAt = System.nanoTime();
+		stack.await(Duration.ofSeconds(40), "the revoked token is refused", () -> me(stack, token).statusCode() == 401);
+		assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).isLessThanOrEqualTo(Duration.ofSeconds(31));
+		HttpResponse<String> refused = me(stack, token);
+		assertThat(refused.statusCode()).isEqualTo(401);
+		assertThat(refused.headers().firstValue("WWW-Authenticate"))
+			.hasValueSatisfying((value) -> assertThat(value).startsWith("Bearer error=\"invalid_token\""));
+		assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+	}
+
+	private static HttpResponse<String> me(Stack stack, String token) {
+		return stack.send(HttpRequest.newBuilder(stack.uri(stack.gatewayPort, "/users/me"))
+			.header("Authorization", "Bearer " + token)
+			.GET());
+	}
+
+}

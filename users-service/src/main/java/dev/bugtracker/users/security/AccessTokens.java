@@ -1,0 +1,84 @@
+package dev.bugtracker.users.security;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import dev.bugtracker.users.user.User;
+import dev.bugtracker.users.user.UserService;
+
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+
+/**
+ * Access tokens for users, as the authorization server issues them: signed by the active
+ * {@link SigningKeys key}, with the public URL as issuer, the user's id as subject, their
+ * email and roles. The authorization server's own tokens get the user's claims from
+ * {@link #claimsOf(User)}; {@link #mint} makes the ones it does not issue through its
+ * endpoints (personal access tokens exchanged at the gateway).
+ */
+public class AccessTokens {
+
+	/** The claim with the user's roles, for the services' rules. */
+	public static final String ROLES_CLAIM = "roles";
+
+	private final JwtEncoder encoder;
+
+	private final SigningKeys keys;
+
+	private final UserService users;
+
+	private final String issuer;
+
+	AccessTokens(JwtEncoder encoder, SigningKeys keys, UserService users, String issuer) {
+		this.encoder = encoder;
+		this.keys = keys;
+		this.users = users;
+		this.issuer = issuer;
+	}
+
+	/**
+	 * An access token for a user.
+	 * @param user the user
+	 * @param scopes what the token allows
+	 * @param issuedAt now
+	 * @param expiresAt when it expires
+	 * @param extra more claims
+	 * @return the signed token
+	 */
+	public Jwt mint(User user, Collection<String> scopes, Instant issuedAt, Instant expiresAt,
+			Map<String, Object> extra) {
+		JwtClaimsSet.Builder claims = JwtClaimsSet.builder()
+			.issuer(this.issuer)
+			.subject(String.valueOf(user.getId()))
+			.issuedAt(issuedAt)
+			.notBefore(issuedAt)
+			.expiresAt(expiresAt)
+			.id(UUID.randomUUID().toString())
+			.claim("scope", new ArrayList<>(scopes));
+		claimsOf(user).forEach(claims::claim);
+		extra.forEach(claims::claim);
+		JwsHeader header = JwsHeader.with(SignatureAlgorithm.RS256).keyId(this.keys.activeKeyId()).build();
+		return this.encoder.encode(JwtEncoderParameters.from(header, claims.build()));
+	}
+
+	/**
+	 * @param user a user
+	 * @return the claims that describe them: email and roles. Plain JDK types (an
+	 * ArrayList), because the authorization server stores the claims with the
+	 * authorization and reads them back with a JSON mapper that allows only well-known
+	 * types
+	 */
+	Map<String, Object> claimsOf(User user) {
+		return Map.of("email", user.getEmail(), ROLES_CLAIM,
+				this.users.rolesOf(user).stream().map(Enum::name).collect(Collectors.toCollection(ArrayList::new)));
+	}
+
+}

@@ -1,5 +1,6 @@
 package dev.bugtracker.gateway;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -92,9 +93,14 @@ class PersonalAccessTokenExchangeFilter implements GlobalFilter, Ordered {
 		if (authorization == null || !authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
 			return chain.filter(exchange);
 		}
-		return Mono.fromFuture(
-				() -> this.exchanged.get(hash(authorization), (key, executor) -> exchange(authorization).toFuture()))
+		return Mono
+			.fromFuture(() -> this.exchanged.get(hash(authorization),
+					(key, executor) -> exchange(authorization, clientAddress(exchange)).toFuture()))
 			.flatMap((result) -> {
+				if (result.retryAfter() != null) {
+					exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, result.retryAfter());
+					return write(exchange, HttpStatus.TOO_MANY_REQUESTS, result.refusal(), null);
+				}
 				if (result.accessToken() == null) {
 					return write(exchange, HttpStatus.UNAUTHORIZED, result.refusal(),
 							"Bearer error=\"invalid_token\", error_description=\"" + result.refusal() + "\"");
@@ -114,10 +120,12 @@ class PersonalAccessTokenExchangeFilter implements GlobalFilter, Ordered {
 			});
 	}
 
-	private Mono<Exchanged> exchange(String authorization) {
+	private Mono<Exchanged> exchange(String authorization, String clientAddress) {
 		return this.users.post()
 			.uri("/internal/tokens/exchange")
 			.header(HttpHeaders.AUTHORIZATION, authorization)
+			// users-service throttles refused tokens by client address.
+			.header("X-Forwarded-For", clientAddress)
 			.exchangeToMono((response) -> {
 				if (response.statusCode().is2xxSuccessful()) {
 					return response.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() {
@@ -127,13 +135,19 @@ class PersonalAccessTokenExchangeFilter implements GlobalFilter, Ordered {
 						// expired.
 						Duration cacheFor = Duration.ofSeconds(Math.max(0, expiresIn - 10));
 						return new Exchanged((String) body.get("access_token"), null,
-								(cacheFor.compareTo(MAX_CACHED) < 0) ? cacheFor : MAX_CACHED);
+								(cacheFor.compareTo(MAX_CACHED) < 0) ? cacheFor : MAX_CACHED, null);
 					});
 				}
 				if (response.statusCode().value() == HttpStatus.UNAUTHORIZED.value()) {
 					return response.releaseBody()
 						.thenReturn(new Exchanged(null, "The personal access token is unknown, revoked or expired",
-								REFUSAL_CACHED));
+								REFUSAL_CACHED, null));
+				}
+				if (response.statusCode().value() == HttpStatus.TOO_MANY_REQUESTS.value()) {
+					String retryAfter = response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER);
+					return response.releaseBody()
+						.thenReturn(new Exchanged(null, "Too many refused tokens from this address; retry later",
+								Duration.ZERO, (retryAfter != null) ? retryAfter : "1"));
 				}
 				return response.createError();
 			})
@@ -151,6 +165,11 @@ class PersonalAccessTokenExchangeFilter implements GlobalFilter, Ordered {
 		}
 		DataBuffer body = exchange.getResponse().bufferFactory().wrap(this.mapper.writeValueAsBytes(problem));
 		return exchange.getResponse().writeWith(Mono.just(body));
+	}
+
+	private static String clientAddress(ServerWebExchange exchange) {
+		InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
+		return (remote != null) ? remote.getHostString() : "unknown";
 	}
 
 	private static String hash(String authorization) {
@@ -176,8 +195,9 @@ class PersonalAccessTokenExchangeFilter implements GlobalFilter, Ordered {
 	 * @param accessToken the access token, or null if the token was refused
 	 * @param refusal why it was refused
 	 * @param cacheFor how long to remember it
+	 * @param retryAfter when users-service throttles the client: its {@code Retry-After}
 	 */
-	record Exchanged(String accessToken, String refusal, Duration cacheFor) {
+	record Exchanged(String accessToken, String refusal, Duration cacheFor, String retryAfter) {
 	}
 
 }

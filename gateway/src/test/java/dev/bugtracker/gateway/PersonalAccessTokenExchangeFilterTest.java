@@ -36,6 +36,8 @@ class PersonalAccessTokenExchangeFilterTest {
 
 	private final List<String> forwarded = new CopyOnWriteArrayList<>();
 
+	private final List<String> clientAddresses = new CopyOnWriteArrayList<>();
+
 	private HttpServer users;
 
 	private PersonalAccessTokenExchangeFilter filter;
@@ -45,7 +47,14 @@ class PersonalAccessTokenExchangeFilterTest {
 		this.users = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		this.users.createContext("/internal/tokens/exchange", (http) -> {
 			this.exchanges.incrementAndGet();
+			this.clientAddresses.add(String.valueOf(http.getRequestHeaders().getFirst("X-Forwarded-For")));
 			String authorization = http.getRequestHeaders().getFirst("Authorization");
+			if ("Bearer btp_throttled".equals(authorization)) {
+				http.getResponseHeaders().set("Retry-After", "7");
+				http.sendResponseHeaders(429, -1);
+				http.close();
+				return;
+			}
 			boolean valid = "Bearer btp_good".equals(authorization);
 			byte[] body = (valid
 					? "{\"access_token\": \"jwt-of-good\", \"token_type\": \"Bearer\", \"expires_in\": 300}"
@@ -105,6 +114,19 @@ class PersonalAccessTokenExchangeFilterTest {
 	}
 
 	@Test
+	void aClientThrottledByUsersServiceGets429WithItsRetryAfter() {
+		MockServerWebExchange exchange = request("Bearer btp_throttled");
+
+		this.filter.filter(exchange, this.chain()).block(Duration.ofSeconds(5));
+
+		assertThat(exchange.getResponse().getStatusCode().value()).isEqualTo(429);
+		assertThat(exchange.getResponse().getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("7");
+		assertThat(exchange.getResponse().getHeaders().getContentType()).hasToString("application/problem+json");
+		assertThat(this.clientAddresses).containsExactly("203.0.113.5");
+		assertThat(this.forwarded).isEmpty();
+	}
+
+	@Test
 	void anUnreachableUsersServiceIs503ProblemWithRetryAfter() {
 		this.users.stop(0);
 		MockServerWebExchange exchange = request("Bearer btp_good");
@@ -136,7 +158,8 @@ class PersonalAccessTokenExchangeFilterTest {
 	}
 
 	private static MockServerWebExchange request(String authorization) {
-		MockServerHttpRequest.BaseBuilder<?> request = MockServerHttpRequest.get("/users/me");
+		MockServerHttpRequest.BaseBuilder<?> request = MockServerHttpRequest.get("/users/me")
+			.remoteAddress(new InetSocketAddress("203.0.113.5", 40000));
 		if (authorization != null) {
 			request.header(HttpHeaders.AUTHORIZATION, authorization);
 		}

@@ -28,6 +28,7 @@ import org.springframework.security.oauth2.server.authorization.token.JwtEncodin
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 
 /**
@@ -66,8 +67,9 @@ class AuthorizationServerConfiguration {
 	 */
 	@Bean
 	@Order(2)
-	SecurityFilterChain loginSecurity(HttpSecurity http) {
+	SecurityFilterChain loginSecurity(HttpSecurity http, LoginThrottleFilter throttle) {
 		http.securityMatcher("/login", "/logout", "/default-ui.css")
+			.addFilterBefore(throttle, UsernamePasswordAuthenticationFilter.class)
 			.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
 			.formLogin(Customizer.withDefaults())
 			.logout(Customizer.withDefaults());

@@ -1,10 +1,15 @@
 package dev.bugtracker.users.security;
 
+import java.time.Clock;
+
 import dev.bugtracker.platform.web.ProblemWriter;
 import dev.bugtracker.users.token.PersonalAccessTokenService;
 import dev.bugtracker.users.user.UserService;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -15,6 +20,7 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 
 /**
  * The rules of the users API. Stateless: every request says who it is; no session, so no
@@ -32,6 +38,7 @@ import org.springframework.security.web.SecurityFilterChain;
  * progress).
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(LoginThrottleProperties.class)
 public class SecurityConfiguration {
 
 	@Bean
@@ -40,9 +47,28 @@ public class SecurityConfiguration {
 	}
 
 	@Bean
-	SecurityFilterChain apiSecurity(HttpSecurity http, JsonMapper mapper) {
+	LoginThrottle loginThrottle(LoginThrottleProperties properties, ObjectProvider<Clock> clock) {
+		return new LoginThrottle(properties, clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	@Bean
+	LoginThrottleFilter loginThrottleFilter(LoginThrottle throttle, JsonMapper mapper) {
+		return new LoginThrottleFilter(throttle, new ProblemWriter(mapper));
+	}
+
+	/** Only in the security filter chains, not as a filter of its own. */
+	@Bean
+	FilterRegistrationBean<LoginThrottleFilter> loginThrottleFilterRegistration(LoginThrottleFilter filter) {
+		FilterRegistrationBean<LoginThrottleFilter> registration = new FilterRegistrationBean<>(filter);
+		registration.setEnabled(false);
+		return registration;
+	}
+
+	@Bean
+	SecurityFilterChain apiSecurity(HttpSecurity http, JsonMapper mapper, LoginThrottleFilter throttle) {
 		ProblemSecurityHandlers problems = new ProblemSecurityHandlers(new ProblemWriter(mapper));
-		http.csrf(AbstractHttpConfigurer::disable)
+		http.addFilterBefore(throttle, BasicAuthenticationFilter.class)
+			.csrf(AbstractHttpConfigurer::disable)
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.requestCache((cache) -> cache.disable())
 			.httpBasic((basic) -> basic.authenticationEntryPoint(problems))

@@ -96,6 +96,52 @@ class AccountsTest {
 	}
 
 	@Test
+	void guessingPasswordsIsSlowedDownWithoutLockingTheOwnerOut() throws Exception {
+		String email = unique("ivy");
+		post("/users", "{\"email\": \"" + email + "\", \"password\": \"ivy's real password\"}");
+		ExecutorService guessers = Executors.newFixedThreadPool(8);
+		List<HttpResponse<String>> answers = new ArrayList<>();
+		try {
+			List<Future<HttpResponse<String>>> guesses = new ArrayList<>();
+			for (int i = 0; i < 32; i++) {
+				String guess = "guess number " + i;
+				guesses.add(guessers.submit((Callable<HttpResponse<String>>) () -> me(email, guess, "203.0.113.7")));
+			}
+			for (Future<HttpResponse<String>> guess : guesses) {
+				answers.add(guess.get());
+			}
+		}
+		finally {
+			guessers.shutdownNow();
+		}
+		long checked = answers.stream().filter((answer) -> answer.statusCode() == 401).count();
+		List<HttpResponse<String>> slowed = answers.stream().filter((answer) -> answer.statusCode() == 429).toList();
+		assertThat(checked + slowed.size()).isEqualTo(32);
+		assertThat(checked).as("passwords checked before the guesser had to wait").isLessThan(16);
+		assertThat(slowed).allSatisfy((answer) -> {
+			assertThat(answer.headers().firstValue("Retry-After")).isPresent();
+			assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		});
+
+		assertThat(me(email, "ivy's real password", "198.51.100.2").statusCode())
+			.as("the owner, from elsewhere, gets in at once")
+			.isEqualTo(200);
+		assertThat(me(email, "ivy's real password", "203.0.113.7").statusCode())
+			.as("from the guesser's address even the right password waits")
+			.isEqualTo(429);
+	}
+
+	private HttpResponse<String> me(String email, String password, String clientAddress) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(uri("/users/me"))
+			.header("X-Forwarded-For", clientAddress)
+			.header("Authorization",
+					"Basic " + Base64.getEncoder()
+						.encodeToString((email + ":" + password).getBytes(StandardCharsets.UTF_8)))
+			.GET()
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	@Test
 	void withoutAPasswordTheWelcomeEmailCarriesALinkThatSetsItOnce() throws Exception {
 		String email = unique("carol");
 		HttpResponse<String> created = post("/users/create", "{\"email\": \"" + email + "\"}");

@@ -2,8 +2,10 @@ package dev.bugtracker.loadbalancing;
 
 import java.io.IOException;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpConnectTimeoutException;
 import java.nio.channels.ClosedChannelException;
+import java.util.Locale;
 
 /**
  * Tells failures of the connection to an instance from other failures of a call.
@@ -15,16 +17,17 @@ public final class ConnectionFailures {
 
 	/**
 	 * Whether a call failed because its connection did: refused, reset, or closed before
-	 * the answer, or a connect timeout. The instance is gone or going, and the request
-	 * never reached it or never got its answer. A read timeout is not among them: the
-	 * instance is slow, and may still be doing the work.
+	 * the answer, or a connect timeout (an instance dying under load may leave its
+	 * connections neither accepted nor refused). The instance is gone or going, and the
+	 * request never reached it or never got its answer. A read timeout is not among them:
+	 * the instance is slow, and may still be doing the work.
 	 * @param failure what the call threw
 	 * @return whether the failure, or one of its causes, is a failed connection
 	 */
 	public static boolean isConnectionFailure(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
 			if (cause instanceof SocketException || cause instanceof ClosedChannelException
-					|| cause instanceof HttpConnectTimeoutException) {
+					|| cause instanceof HttpConnectTimeoutException || isConnectTimeout(cause)) {
 				return true;
 			}
 			// Named rather than typed: this module depends on neither reactor-netty nor
@@ -40,6 +43,16 @@ public final class ConnectionFailures {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * A connect timeout of a blocking socket ("Connect timed out"): the request was never
+	 * sent, as with a refused connection. Its read timeout ("Read timed out") is the same
+	 * type, and is not one.
+	 */
+	private static boolean isConnectTimeout(Throwable cause) {
+		return cause instanceof SocketTimeoutException && cause.getMessage() != null
+				&& cause.getMessage().toLowerCase(Locale.ROOT).contains("connect timed out");
 	}
 
 	private static boolean isResetMessage(String message) {

@@ -61,6 +61,14 @@ class OutlierDetectorTest {
 	}
 
 	@Test
+	void ejectsAnInstanceThatDidNotAcceptTheConnectionInTime() {
+		this.detector.failed(this.first, new RuntimeException("Connect timed out executing GET",
+				new SocketTimeoutException("Connect timed out")));
+
+		assertThat(this.detector.isEjected(this.first)).isTrue();
+	}
+
+	@Test
 	void ejectsAnInstanceWhoseConnectionClosedBeforeTheRequestWasSent() {
 		this.detector.failed(this.first, new AbortedException());
 

@@ -1,10 +1,7 @@
 package dev.bugtracker.users.security;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LoginThrottleTest {
 
-	private final MovableClock clock = new MovableClock();
+	private final MovableClock clock = new MovableClock(Instant.parse("2026-11-22T10:00:00Z"));
 
 	private final LoginThrottle throttle = new LoginThrottle(
 			new LoginThrottleProperties(true, null, null, null, Duration.ofMinutes(15)), this.clock);
@@ -76,31 +73,6 @@ class LoginThrottleTest {
 		this.clock.advance(wait);
 
 		assertThat(this.throttle.waitBeforeTrying("fay@example.com", "203.0.113.1")).isZero();
-	}
-
-	private static final class MovableClock extends Clock {
-
-		private volatile Instant now = Instant.parse("2026-11-22T10:00:00Z");
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
 	}
 
 }

@@ -280,7 +280,17 @@ final class Stack implements AutoCloseable {
 		try {
 			int before = target.logText().length();
 			target.signal("QUIT");
-			Thread.sleep(1000);
+			// The JVM writes the dump to its log; wait for its end ("JNI global refs")
+			// rather than a fixed time, and take what is there if it does not come.
+			try {
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(5))
+					.pollInterval(Duration.ofMillis(100))
+					.until(() -> target.logText().substring(before).contains("JNI global refs"));
+			}
+			catch (ConditionTimeoutException ex) {
+				// A partial dump is still worth printing.
+			}
 			String dump = target.logText().substring(before);
 			System.err.println("Thread dump of " + target + ", which did not answer in time:\n" + dump);
 			return "thread dump of " + target + " printed to the test output";

@@ -68,7 +68,7 @@ class TokenController {
 		if (days < 1 || days > this.tokens.maxDays()) {
 			throw new InvalidParameterException("expiresInDays", "must be 1 to " + this.tokens.maxDays());
 		}
-		Created created = this.tokens.create(callerId(caller), request.name(), request.scopes(), days);
+		Created created = this.tokens.create(this.callers.idOf(caller), request.name(), request.scopes(), days);
 		return ResponseEntity.created(URI.create("/auth/tokens/" + created.token().getId()))
 			.body(TokenResponse.of(created.token(), created.value()));
 	}
@@ -79,7 +79,10 @@ class TokenController {
 	 */
 	@GetMapping
 	List<TokenResponse> list(Principal caller) {
-		return this.tokens.list(callerId(caller)).stream().map((token) -> TokenResponse.of(token, null)).toList();
+		return this.tokens.list(this.callers.idOf(caller))
+			.stream()
+			.map((token) -> TokenResponse.of(token, null))
+			.toList();
 	}
 
 	/**
@@ -90,12 +93,8 @@ class TokenController {
 	 */
 	@DeleteMapping("/{id}")
 	ResponseEntity<Void> revoke(@PathVariable long id, Principal caller) {
-		this.tokens.revoke(callerId(caller), id);
+		this.tokens.revoke(this.callers.idOf(caller), id);
 		return ResponseEntity.noContent().build();
-	}
-
-	private long callerId(Principal caller) {
-		return this.callers.idOf(caller);
 	}
 
 }

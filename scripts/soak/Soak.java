@@ -22,16 +22,21 @@ import java.util.regex.Pattern;
  * The soak benchmark's traffic (scripts/soak.sh runs it): a steady, open-loop rate of mixed
  * requests through the gateway, for a number of minutes, with a line of figures per minute:
  * requests, errors, p50 and p99 latency. Every write carries an Idempotency-Key, as a
- * careful client's would. A request is an error unless it gets a 2xx answer. Single-file
- * source: java scripts/soak/Soak.java GATEWAY RATE MINUTES.
+ * careful client's would; every change is made with the personal access token of one of 20
+ * users who sign up first (the gateway exchanges it for an access token). A request is an
+ * error unless it gets a 2xx answer. Single-file source: java scripts/soak/Soak.java
+ * GATEWAY RATE MINUTES.
  */
 public class Soak {
 
 	private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*(\\d+)");
 
-	private static final List<Long> users = new CopyOnWriteArrayList<>();
+	private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
 
-	private static final List<Long> bugs = new CopyOnWriteArrayList<>();
+	/** Who acts: users with a password and a personal access token. */
+	private static final List<Person> people = new CopyOnWriteArrayList<>();
+
+	private static final List<Owned> bugs = new CopyOnWriteArrayList<>();
 
 	private static final Map<Integer, Minute> minutes = new ConcurrentHashMap<>();
 
@@ -47,18 +52,17 @@ public class Soak {
 			.executor(Executors.newFixedThreadPool(16))
 			.build();
 		for (int i = 0; i < 20; i++) {
-			Long user = created(http.send(keyed(gateway, "POST", "/users", "{\"email\": \"" + email() + "\"}", null),
-					HttpResponse.BodyHandlers.ofString()));
-			if (user != null) {
-				users.add(user);
-				Long bug = created(http.send(keyed(gateway, "POST", "/bugs", bug(user), null),
+			Person person = signUp(http, gateway);
+			if (person != null) {
+				people.add(person);
+				Long bug = created(http.send(keyed(gateway, "POST", "/bugs", bug(), person.bearer()),
 						HttpResponse.BodyHandlers.ofString()));
 				if (bug != null) {
-					bugs.add(bug);
+					bugs.add(new Owned(bug, person));
 				}
 			}
 		}
-		if (users.isEmpty() || bugs.isEmpty()) {
+		if (people.isEmpty() || bugs.isEmpty()) {
 			throw new IllegalStateException("Could not create the first users and bugs through " + gateway);
 		}
 		long start = System.nanoTime();
@@ -83,8 +87,9 @@ public class Soak {
 		int minute = (int) ((System.nanoTime() - started.get()) / 60_000_000_000L) + 1;
 		Minute stats = minutes.computeIfAbsent(minute, (m) -> new Minute());
 		ThreadLocalRandom random = ThreadLocalRandom.current();
-		long bug = bugs.get(random.nextInt(bugs.size()));
-		long user = users.get(random.nextInt(users.size()));
+		Owned owned = bugs.get(random.nextInt(bugs.size()));
+		long bug = owned.id();
+		Person person = people.get(random.nextInt(people.size()));
 		int pick = random.nextInt(100);
 		HttpRequest request;
 		if (pick < 40) {
@@ -100,17 +105,18 @@ public class Soak {
 			request = keyed(gateway, "POST", "/users", "{\"email\": \"" + email() + "\"}", null);
 		}
 		else if (pick < 82) {
-			request = keyed(gateway, "POST", "/bugs", bug(user), null);
+			request = keyed(gateway, "POST", "/bugs", bug(), person.bearer());
 		}
 		else if (pick < 94) {
-			request = keyed(gateway, "POST", "/bugs/" + bug + "/comments",
-					"{\"authorId\": " + user + ", \"body\": \"Still there after a soak.\"}", null);
+			request = keyed(gateway, "POST", "/bugs/" + bug + "/comments", "{\"body\": \"Still there after a soak.\"}",
+					person.bearer());
 		}
 		else {
-			// A new bug moves to IN_PROGRESS and back: both moves are always allowed.
+			// A new bug moves to IN_PROGRESS and back: both moves are always allowed, to
+			// its reporter.
 			String to = random.nextBoolean() ? "IN_PROGRESS" : "OPEN";
 			request = keyed(gateway, "POST", "/bugs/" + bug + "/transitions", "{\"to\": \"" + to + "\"}",
-					String.valueOf(user));
+					owned.reporter().bearer());
 		}
 		long sent = System.nanoTime();
 		http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
@@ -124,11 +130,8 @@ public class Soak {
 					: response.statusCode() + " " + request.method() + " " + request.uri().getPath()));
 			if (failure == null && response.statusCode() == 201) {
 				Long id = created(response);
-				if (id != null && request.uri().getPath().equals("/users")) {
-					users.add(id);
-				}
-				else if (id != null && request.uri().getPath().equals("/bugs") && bugs.size() < 5000) {
-					bugs.add(id);
+				if (id != null && request.uri().getPath().equals("/bugs") && bugs.size() < 5000) {
+					bugs.add(new Owned(id, person));
 				}
 			}
 		});
@@ -154,14 +157,14 @@ public class Soak {
 		return HttpRequest.newBuilder(gateway.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build();
 	}
 
-	private static HttpRequest keyed(URI gateway, String method, String path, String body, String actor) {
+	private static HttpRequest keyed(URI gateway, String method, String path, String body, String authorization) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(gateway.resolve(path))
 			.timeout(Duration.ofSeconds(30))
 			.header("Content-Type", "application/json")
 			.header("Idempotency-Key", UUID.randomUUID().toString())
 			.method(method, HttpRequest.BodyPublishers.ofString(body));
-		if (actor != null) {
-			request.header("X-User-Id", actor);
+		if (authorization != null) {
+			request.header("Authorization", authorization);
 		}
 		return request.build();
 	}
@@ -170,9 +173,33 @@ public class Soak {
 		return "soak-" + UUID.randomUUID() + "@example.com";
 	}
 
-	private static String bug(long reporter) {
-		return "{\"title\": \"Soak bug " + UUID.randomUUID() + "\", \"description\": \"Found while soaking\", "
-				+ "\"reporterId\": " + reporter + "}";
+	private static String bug() {
+		return "{\"title\": \"Soak bug " + UUID.randomUUID() + "\", \"description\": \"Found while soaking\"}";
+	}
+
+	/** A user with a password, who then makes a personal access token with it. */
+	private static Person signUp(HttpClient http, URI gateway) throws Exception {
+		String email = email();
+		String password = "soak password " + UUID.randomUUID();
+		Long id = created(http.send(keyed(gateway, "POST", "/users",
+				"{\"email\": \"" + email + "\", \"password\": \"" + password + "\"}", null),
+				HttpResponse.BodyHandlers.ofString()));
+		if (id == null) {
+			return null;
+		}
+		String basic = "Basic " + java.util.Base64.getEncoder()
+			.encodeToString((email + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		HttpResponse<String> token = http.send(keyed(gateway, "POST", "/auth/tokens",
+				"{\"name\": \"soak\", \"scopes\": [\"bugs:read\", \"bugs:write\"], \"expiresInDays\": 1}", basic),
+				HttpResponse.BodyHandlers.ofString());
+		Matcher value = TOKEN.matcher(token.body());
+		return value.find() ? new Person(id, "Bearer " + value.group(1)) : null;
+	}
+
+	private record Person(long id, String bearer) {
+	}
+
+	private record Owned(long id, Person reporter) {
 	}
 
 	private static Long created(HttpResponse<String> response) {

@@ -13,9 +13,11 @@ import java.util.concurrent.TimeUnit;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import dev.bugtracker.loadbalancing.ConnectionFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -151,6 +153,10 @@ class PersonalAccessTokenExchangeFilter implements GlobalFilter, Ordered {
 				}
 				return response.createError();
 			})
+			// A users-service instance that has just died: its connection is refused or
+			// reset, the request never reached it, and the load balancer has ejected it;
+			// the next attempt goes to another instance.
+			.retryWhen(Retry.max(2).filter(ConnectionFailures::isConnectionFailure))
 			.timeout(Duration.ofSeconds(5));
 	}
 

@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * An account's story as curl tells it, through the gateway: sign up the tutorial's way,
  * set the password with the link of the welcome email, create a personal access token
- * with the password, use it from many clients at once, revoke it, and see it refused
- * within 30 s.
+ * with the password, use it from many clients at once, report a bug with it, revoke it,
+ * and see it refused within 30 s.
  */
 @ExtendWith(StackExtension.class)
 class AccountStoryIT {
@@ -75,6 +75,14 @@ class AccountStoryIT {
 			clients.shutdownNow();
 		}
 
+		// Report a bug with it: the reporter is the token's owner.
+		HttpResponse<String> reported = stack.json("POST", stack.gatewayPort, "/bugs",
+				"{\"title\": \"Reported with a personal access token\"}", "Authorization", "Bearer " + token);
+		assertThat(reported.statusCode()).as(reported.body()).isEqualTo(201);
+		long me = ((Number) JsonPath.read(me(stack, token).body(), "$.id")).longValue();
+		assertThat(((Number) JsonPath.read(reported.body(), "$.reporterId")).longValue()).isEqualTo(me);
+		String bug = "/bugs/" + JsonPath.read(reported.body(), "$.id") + "/transitions";
+
 		HttpResponse<String> revoked = stack
 			.send(HttpRequest.newBuilder(stack.uri(stack.gatewayPort, "/auth/tokens/" + tokenId))
 				.header("Authorization", basic)
@@ -83,6 +91,9 @@ class AccountStoryIT {
 		long revokedAt = System.nanoTime();
 		stack.await(Duration.ofSeconds(40), "the revoked token is refused", () -> me(stack, token).statusCode() == 401);
 		assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).isLessThanOrEqualTo(Duration.ofSeconds(31));
+		HttpResponse<String> refusedChange = stack.json("POST", stack.gatewayPort, bug, "{\"to\": \"IN_PROGRESS\"}",
+				"Authorization", "Bearer " + token);
+		assertThat(refusedChange.statusCode()).as(refusedChange.body()).isEqualTo(401);
 		HttpResponse<String> refused = me(stack, token);
 		assertThat(refused.statusCode()).isEqualTo(401);
 		assertThat(refused.headers().firstValue("WWW-Authenticate"))

@@ -24,31 +24,33 @@ class BugTrackerStoryIT {
 		String tag = UUID.randomUUID().toString().substring(0, 8);
 		String reporterEmail = "reporter-" + tag + "@example.com";
 		String assigneeEmail = "assignee-" + tag + "@example.com";
-		long reporter = id(stack.json("POST", gw, "/users",
-				"{\"email\": \"" + reporterEmail + "\", \"displayName\": \"Rita Reporter\"}"));
-		long assignee = id(stack.json("POST", gw, "/users",
-				"{\"email\": \"" + assigneeEmail + "\", \"displayName\": \"Dan Developer\"}"));
+		Stack.Account rita = stack.signUp(reporterEmail);
+		Stack.Account dan = stack.signUp(assigneeEmail);
+		long assignee = dan.id();
 		String title = "Login button does nothing " + tag;
 
 		// Report.
 		HttpResponse<String> created = stack.json("POST", gw, "/bugs", """
 				{"title": "%s", "description": "On Firefox the login button does nothing %s",
-				 "priority": "HIGH", "reporterId": %d, "labels": ["UI", "login-%s"]}
-				""".formatted(title, tag, reporter, tag));
+				 "priority": "HIGH", "labels": ["UI", "login-%s"]}
+				""".formatted(title, tag, tag), "Authorization", rita.bearer());
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 		long bug = id(created);
 		String key = JsonPath.read(created.body(), "$.key");
 		assertThat(key).isEqualTo("BUG-" + bug);
 		assertThat((String) JsonPath.read(created.body(), "$.status")).isEqualTo("OPEN");
 		assertThat(created.headers().firstValue("Location")).hasValue("/bugs/" + bug);
+		assertThat(((Number) JsonPath.read(created.body(), "$.reporterId")).longValue())
+			.as("the reporter is the token's user")
+			.isEqualTo(rita.id());
 
 		// Assign, start work, comment.
-		ok(stack.json("PUT", gw, "/bugs/" + key + "/assignee", "{\"userId\": " + assignee + "}", "X-User-Id",
-				String.valueOf(reporter)));
-		ok(stack.json("POST", gw, "/bugs/" + bug + "/transitions", "{\"to\": \"IN_PROGRESS\"}", "X-User-Id",
-				String.valueOf(assignee)));
+		ok(stack.json("PUT", gw, "/bugs/" + key + "/assignee", "{\"userId\": " + assignee + "}", "Authorization",
+				rita.bearer()));
+		ok(stack.json("POST", gw, "/bugs/" + bug + "/transitions", "{\"to\": \"IN_PROGRESS\"}", "Authorization",
+				dan.bearer()));
 		HttpResponse<String> comment = stack.json("POST", gw, "/bugs/" + bug + "/comments",
-				"{\"authorId\": " + assignee + ", \"body\": \"Reproduced on Firefox 140\"}");
+				"{\"body\": \"Reproduced on Firefox 140\"}", "Authorization", dan.bearer());
 		assertThat(comment.statusCode()).as(comment.body()).isEqualTo(201);
 
 		// A patch based on a stale ETag is refused; one based on the current ETag goes
@@ -56,27 +58,26 @@ class BugTrackerStoryIT {
 		HttpResponse<String> current = stack.get(gw, "/bugs/" + key);
 		String etag = current.headers().firstValue("ETag").orElseThrow();
 		HttpResponse<String> stale = stack.json("PATCH", gw, "/bugs/" + bug, "{\"severity\": \"CRITICAL\"}",
-				"Content-Type", "application/merge-patch+json", "If-Match", "\"0\"", "X-User-Id",
-				String.valueOf(reporter));
+				"Content-Type", "application/merge-patch+json", "If-Match", "\"0\"", "Authorization", rita.bearer());
 		assertThat(stale.statusCode()).as(stale.body()).isEqualTo(412);
 		HttpResponse<String> patched = stack.json("PATCH", gw, "/bugs/" + bug,
 				"{\"severity\": \"CRITICAL\", \"labels\": [\"ui\", \"login-" + tag + "\", \"firefox\"]}", "If-Match",
-				etag, "X-User-Id", String.valueOf(reporter));
+				etag, "Authorization", rita.bearer());
 		assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
 		assertThat(patched.headers().firstValue("ETag")).isPresent().get().isNotEqualTo(etag);
 
 		// Resolve, close, reopen; a move outside the workflow is a 409 listing the
 		// allowed moves.
 		HttpResponse<String> notAllowed = stack.json("POST", gw, "/bugs/" + bug + "/transitions", "{\"to\": \"OPEN\"}",
-				"X-User-Id", String.valueOf(assignee));
+				"Authorization", dan.bearer());
 		assertThat(notAllowed.statusCode()).isEqualTo(409);
 		assertThat((List<String>) JsonPath.read(notAllowed.body(), "$.allowedMoves")).containsExactly("RESOLVED");
 		ok(stack.json("POST", gw, "/bugs/" + bug + "/transitions", "{\"to\": \"RESOLVED\", \"resolution\": \"FIXED\"}",
-				"X-User-Id", String.valueOf(assignee)));
-		ok(stack.json("POST", gw, "/bugs/" + bug + "/transitions", "{\"to\": \"CLOSED\"}", "X-User-Id",
-				String.valueOf(assignee)));
+				"Authorization", dan.bearer()));
+		ok(stack.json("POST", gw, "/bugs/" + bug + "/transitions", "{\"to\": \"CLOSED\"}", "Authorization",
+				dan.bearer()));
 		HttpResponse<String> reopened = stack.json("POST", gw, "/bugs/" + bug + "/transitions",
-				"{\"to\": \"REOPENED\"}", "X-User-Id", String.valueOf(reporter));
+				"{\"to\": \"REOPENED\"}", "Authorization", rita.bearer());
 		ok(reopened);
 		assertThat((Object) JsonPath.read(reopened.body(), "$.resolution")).isNull();
 
@@ -123,41 +124,46 @@ class BugTrackerStoryIT {
 	@Test
 	void unknownUsersGet422AndAnUnavailableUsersServiceGets503WithNothingWritten(Stack stack) throws Exception {
 		int gw = stack.gatewayPort;
-		HttpResponse<String> unknown = stack.json("POST", gw, "/bugs", "{\"title\": \"t\", \"reporterId\": 999999}");
+		Stack.Account reporter = stack.signUp("reporter-" + UUID.randomUUID() + "@example.com");
+		HttpResponse<String> unknown = stack.json("POST", gw, "/bugs", "{\"title\": \"t\", \"assigneeId\": 999999}",
+				"Authorization", reporter.bearer());
 		assertThat(unknown.statusCode()).isEqualTo(422);
-		assertThat((String) JsonPath.read(unknown.body(), "$.errors[0].field")).isEqualTo("reporterId");
+		assertThat((String) JsonPath.read(unknown.body(), "$.errors[0].field")).isEqualTo("assigneeId");
 
 		// A user bugs-service has never looked up, so its answer cannot come from its
 		// cache.
-		long reporter = id(
+		long assignee = id(
 				stack.json("POST", gw, "/users", "{\"email\": \"uncached-" + UUID.randomUUID() + "@example.com\"}"));
 		String title = "Written while users was down " + UUID.randomUUID();
+		// The gateway has exchanged the reporter's token above and keeps the access token
+		// for up to 30 s: bugs-service is the one that misses users-service.
 		stack.users.stop();
 		try {
 			HttpResponse<String> refused = stack.json("POST", gw, "/bugs",
-					"{\"title\": \"" + title + "\", \"reporterId\": " + reporter + "}");
+					"{\"title\": \"" + title + "\", \"assigneeId\": " + assignee + "}", "Authorization",
+					reporter.bearer());
 			assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
 			assertThat(refused.headers().firstValue("Retry-After")).isPresent();
 			assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+			assertThat((String) JsonPath.read(refused.body(), "$.title")).isEqualTo("Users unavailable");
 		}
 		finally {
 			stack.users.start();
 			stack.awaitReady(stack.users, stack.usersPort);
-			stack.await(Duration.ofSeconds(60), "the gateway routes to users-service again",
-					() -> stack.get(gw, "/users?size=1").statusCode() == 200);
+			stack.await(Duration.ofSeconds(60), "the gateway routes to users-service again", stack::routesToUsers);
 			// bugs-service has its own view of the registry: wait until it reaches
 			// users-service too, and leave its breaker as the next test expects it.
-			stack.await(Duration.ofSeconds(60), "bugs-service reaches users-service again",
-					() -> stack
-						.json("POST", gw, "/bugs",
-								"{\"title\": \"Probe after the outage\", \"reporterId\": " + reporter + "}")
-						.statusCode() == 201 && stack.breakerClosed(stack.bugsPort, "users"));
+			stack.await(Duration.ofSeconds(60), "bugs-service reaches users-service again", () -> stack
+				.json("POST", gw, "/bugs", "{\"title\": \"Probe after the outage\", \"assigneeId\": " + assignee + "}",
+						"Authorization", reporter.bearer())
+				.statusCode() == 201 && stack.breakerClosed(stack.bugsPort, "users"));
 		}
 		// The same search finds a bug written the same way once users-service is back, so
 		// finding nothing above means nothing was written.
 		String control = "Written after the outage " + java.util.UUID.randomUUID();
 		long written = id(
-				stack.json("POST", gw, "/bugs", "{\"title\": \"" + control + "\", \"reporterId\": " + reporter + "}"));
+				stack.json("POST", gw, "/bugs", "{\"title\": \"" + control + "\", \"assigneeId\": " + assignee + "}",
+						"Authorization", reporter.bearer()));
 		assertThat(searchIds(stack, "/bugs?q=" + control.substring(control.length() - 36))).containsExactly(written);
 		assertThat(searchIds(stack, "/bugs?q=" + title.substring(title.length() - 36))).isEmpty();
 	}
@@ -165,17 +171,17 @@ class BugTrackerStoryIT {
 	@Test
 	void aKeyedPostRepeatedThroughTheGatewayCreatesOneComment(Stack stack) {
 		int gw = stack.gatewayPort;
-		long author = id(
-				stack.json("POST", gw, "/users", "{\"email\": \"keyed-" + UUID.randomUUID() + "@example.com\"}"));
-		long bug = id(stack.json("POST", gw, "/bugs", "{\"title\": \"Keyed\", \"reporterId\": " + author + "}"));
+		Stack.Account author = stack.signUp("keyed-" + UUID.randomUUID() + "@example.com");
+		long bug = id(stack.json("POST", gw, "/bugs", "{\"title\": \"Keyed\"}", "Authorization", author.bearer()));
 		String key = UUID.randomUUID().toString();
-		String body = "{\"authorId\": " + author + ", \"body\": \"Only once\"}";
+		String body = "{\"authorId\": " + author.id() + ", \"body\": \"Only once\"}";
 
-		HttpResponse<String> first = stack.json("POST", gw, "/bugs/" + bug + "/comments", body, "Idempotency-Key", key);
-		HttpResponse<String> repeat = stack.json("POST", gw, "/bugs/" + bug + "/comments", body, "Idempotency-Key",
-				key);
+		HttpResponse<String> first = stack.json("POST", gw, "/bugs/" + bug + "/comments", body, "Idempotency-Key", key,
+				"Authorization", author.bearer());
+		HttpResponse<String> repeat = stack.json("POST", gw, "/bugs/" + bug + "/comments", body, "Idempotency-Key", key,
+				"Authorization", author.bearer());
 		HttpResponse<String> other = stack.json("POST", gw, "/bugs/" + bug + "/comments",
-				"{\"authorId\": " + author + ", \"body\": \"Something else\"}", "Idempotency-Key", key);
+				"{\"body\": \"Something else\"}", "Idempotency-Key", key, "Authorization", author.bearer());
 
 		assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
 		assertThat(repeat.statusCode()).isEqualTo(201);
@@ -184,6 +190,61 @@ class BugTrackerStoryIT {
 		assertThat(other.statusCode()).isEqualTo(422);
 		HttpResponse<String> comments = stack.get(gw, "/bugs/" + bug + "/comments");
 		assertThat((Integer) JsonPath.read(comments.body(), "$.page.totalElements")).isEqualTo(1);
+	}
+
+	/**
+	 * Users act only as themselves: editing someone else's comment, transitioning a bug
+	 * that is neither theirs nor assigned to them, and writing in someone else's name are
+	 * refused with 403, and nothing changes.
+	 */
+	@Test
+	void nobodyActsAsSomeoneElse(Stack stack) {
+		int gw = stack.gatewayPort;
+		Stack.Account owner = stack.signUp("owner-" + UUID.randomUUID() + "@example.com");
+		Stack.Account mallory = stack.signUp("mallory-" + UUID.randomUUID() + "@example.com");
+		long bug = id(
+				stack.json("POST", gw, "/bugs", "{\"title\": \"Not Mallory's\"}", "Authorization", owner.bearer()));
+		long comment = id(stack.json("POST", gw, "/bugs/" + bug + "/comments", "{\"body\": \"The owner's words\"}",
+				"Authorization", owner.bearer()));
+		String before = stack.get(gw, "/bugs/" + bug).body();
+
+		List<HttpResponse<String>> refused = List.of(
+				stack.json("PATCH", gw, "/bugs/" + bug + "/comments/" + comment, "{\"body\": \"Mallory's words\"}",
+						"Authorization", mallory.bearer()),
+				stack.send(java.net.http.HttpRequest.newBuilder(stack.uri(gw, "/bugs/" + bug + "/comments/" + comment))
+					.header("Authorization", mallory.bearer())
+					.DELETE()),
+				stack.json("POST", gw, "/bugs/" + bug + "/transitions", "{\"to\": \"IN_PROGRESS\"}", "Authorization",
+						mallory.bearer()),
+				stack.json("PATCH", gw, "/bugs/" + bug, "{\"title\": \"Mallory was here\"}", "Authorization",
+						mallory.bearer()),
+				stack.json("PUT", gw, "/bugs/" + bug + "/assignee", "{\"userId\": " + mallory.id() + "}",
+						"Authorization", mallory.bearer()),
+				stack.json("PUT", gw, "/bugs/" + bug + "/watchers/" + owner.id(), "", "Authorization",
+						mallory.bearer()),
+				stack.json("POST", gw, "/bugs",
+						"{\"title\": \"In the owner's name\", \"reporterId\": " + owner.id() + "}", "Authorization",
+						mallory.bearer()),
+				stack.json("POST", gw, "/bugs/" + bug + "/comments",
+						"{\"authorId\": " + owner.id() + ", \"body\": \"In the owner's name\"}", "Authorization",
+						mallory.bearer()));
+		for (HttpResponse<String> response : refused) {
+			assertThat(response.statusCode()).as(response.request().method() + " " + response.request().uri())
+				.isEqualTo(403);
+			assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		}
+		assertThat(stack.get(gw, "/bugs/" + bug).body()).as("the bug did not change").isEqualTo(before);
+		HttpResponse<String> comments = stack.get(gw, "/bugs/" + bug + "/comments");
+		assertThat((List<String>) JsonPath.read(comments.body(), "$.content[*].body"))
+			.containsExactly("The owner's words");
+		// Without a token, a change is 401, and says how to authenticate.
+		HttpResponse<String> anonymous = stack.json("POST", gw, "/bugs/" + bug + "/transitions",
+				"{\"to\": \"IN_PROGRESS\"}");
+		assertThat(anonymous.statusCode()).isEqualTo(401);
+		assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+		// The owner still can.
+		ok(stack.json("POST", gw, "/bugs/" + bug + "/transitions", "{\"to\": \"IN_PROGRESS\"}", "Authorization",
+				owner.bearer()));
 	}
 
 	private static List<Long> searchIds(Stack stack, String path) {

@@ -28,11 +28,11 @@ class FrozenUsersServiceIT {
 	@Test
 	void whileUsersServiceIsFrozenBugReadsKeepTheirPaceAndWritesGetAFast503(Stack stack) throws Exception {
 		URI gateway = stack.uri(stack.gatewayPort, "/");
-		HttpResponse<String> user = stack.json("POST", stack.gatewayPort, "/users",
-				"{\"email\": \"frozen-" + System.nanoTime() + "@example.com\"}");
-		long reporter = ((Number) JsonPath.read(user.body(), "$.id")).longValue();
-		HttpResponse<String> bug = stack.json("POST", stack.gatewayPort, "/bugs",
-				"{\"title\": \"Frozen\", \"reporterId\": " + reporter + "}");
+		Stack.Account reporter = stack.signUp("frozen-" + System.nanoTime() + "@example.com");
+		// Also has the gateway exchange the reporter's token, which it keeps for 30 s:
+		// the writes below reach bugs-service, which then waits on users-service.
+		HttpResponse<String> bug = stack.json("POST", stack.gatewayPort, "/bugs", "{\"title\": \"Frozen\"}",
+				"Authorization", reporter.bearer());
 		long bugId = ((Number) JsonPath.read(bug.body(), "$.id")).longValue();
 
 		List<String> wrongReads = new CopyOnWriteArrayList<>();
@@ -52,8 +52,9 @@ class FrozenUsersServiceIT {
 					HttpResponse<String> response = http.send(HttpRequest.newBuilder(gateway.resolve("/bugs"))
 						.timeout(Duration.ofSeconds(30))
 						.header("Content-Type", "application/json")
+						.header("Authorization", reporter.bearer())
 						.POST(BodyPublishers.ofString(
-								"{\"title\": \"Needs users\", \"reporterId\": " + nextUser.incrementAndGet() + "}"))
+								"{\"title\": \"Needs users\", \"assigneeId\": " + nextUser.incrementAndGet() + "}"))
 						.build(), HttpResponse.BodyHandlers.ofString());
 					slowestWrite.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
 					if (response.statusCode() == 503 && response.headers().firstValue("Retry-After").isPresent()) {
@@ -104,8 +105,9 @@ class FrozenUsersServiceIT {
 			return another.statusCode() == 201
 					&& stack
 						.json("POST", stack.gatewayPort, "/bugs",
-								"{\"title\": \"Thawed\", \"reporterId\": " + JsonPath.read(another.body(), "$.id")
-										+ "}")
+								"{\"title\": \"Thawed\", \"assigneeId\": " + JsonPath.read(another.body(), "$.id")
+										+ "}",
+								"Authorization", reporter.bearer())
 						.statusCode() == 201
 					&& stack.breakerClosed(stack.bugsPort, "users");
 		});

@@ -45,6 +45,9 @@ class KillUnderLoadIT {
 	void aUsersServiceInstanceKilledUnderLoadFailsNoReadNoKeyedWriteAndNoFeignLookup(Stack stack) throws Exception {
 		URI gateway = stack.uri(stack.gatewayPort, "/");
 		long reader = id(stack.json("POST", stack.gatewayPort, "/users", "{\"email\": \"" + unique("reader") + "\"}"));
+		// Reports with a personal access token: the gateway exchanges it at users-service
+		// again every 30 s, killed instance or not.
+		Stack.Account reporter = stack.signUp(unique("reporter"));
 		ServiceProcess second = stack.startAnotherUsersInstance();
 		try {
 			for (int clients : CLIENTS) {
@@ -54,9 +57,7 @@ class KillUnderLoadIT {
 				Load load = new Load(clients, (client, http) -> switch (client % 4) {
 					case 0, 1 -> List.of(send(http, get(gateway, "/users/" + reader)));
 					case 2 -> List.of(send(http, keyedPost(gateway, "/users", registration())));
-					// A new user, then a bug naming them: bugs-service has never seen
-					// them, so it looks them up in users-service over Feign.
-					default -> withBugOfNewUser(http, gateway);
+					default -> withBugOfNewUser(http, gateway, reporter);
 				});
 				killUnderLoad(stack, "users-service", clients, load, second, () -> {
 					double toFirst = served(stack, stack.usersPort, "/users/{id}") - first0;
@@ -77,9 +78,9 @@ class KillUnderLoadIT {
 	@Test
 	void aBugsServiceInstanceKilledUnderLoadFailsNoReadAndNoKeyedWrite(Stack stack) throws Exception {
 		URI gateway = stack.uri(stack.gatewayPort, "/");
-		long reporter = id(
-				stack.json("POST", stack.gatewayPort, "/users", "{\"email\": \"" + unique("reporter") + "\"}"));
-		long bug = id(stack.json("POST", stack.gatewayPort, "/bugs", bug(reporter)));
+		Stack.Account reporter = stack.signUp(unique("reporter"));
+		long bug = id(
+				stack.json("POST", stack.gatewayPort, "/bugs", bug(reporter.id()), "Authorization", reporter.bearer()));
 		ServiceProcess second = stack.startAnotherBugsInstance();
 		try {
 			for (int clients : CLIENTS) {
@@ -190,20 +191,21 @@ class KillUnderLoadIT {
 	 * A keyed report of a bug whose title carries a token of its own, remembered with its
 	 * answer.
 	 */
-	private static HttpResponse<String> reportRemembered(HttpClient http, URI gateway, long reporter, List<Keyed> keyed)
-			throws Exception {
+	private static HttpResponse<String> reportRemembered(HttpClient http, URI gateway, Stack.Account reporter,
+			List<Keyed> keyed) throws Exception {
 		String token = UUID.randomUUID().toString();
 		String key = UUID.randomUUID().toString();
-		String body = "{\"title\": \"Crashes under load " + token + "\", \"reporterId\": " + reporter + "}";
+		String body = "{\"title\": \"Crashes under load " + token + "\", \"reporterId\": " + reporter.id() + "}";
 		HttpResponse<String> response = send(http,
 				HttpRequest.newBuilder(gateway.resolve("/bugs"))
 					.timeout(Duration.ofSeconds(20))
 					.header("Content-Type", "application/json")
+					.header("Authorization", reporter.bearer())
 					.header("Idempotency-Key", key)
 					.POST(BodyPublishers.ofString(body))
 					.build());
 		if (response.statusCode() == 201) {
-			keyed.add(new Keyed(key, token, body, response.body(), System.nanoTime()));
+			keyed.add(new Keyed(key, token, body, reporter.bearer(), response.body(), System.nanoTime()));
 		}
 		return response;
 	}
@@ -222,7 +224,7 @@ class KillUnderLoadIT {
 		List<String> wrong = new ArrayList<>();
 		for (Keyed report : aroundTheKill) {
 			HttpResponse<String> repeat = stack.json("POST", stack.gatewayPort, "/bugs", report.body(),
-					"Idempotency-Key", report.key());
+					"Idempotency-Key", report.key(), "Authorization", report.authorization());
 			if (repeat.statusCode() != 201 || !repeat.body().equals(report.answer())
 					|| !"true".equals(repeat.headers().firstValue("Idempotent-Replayed").orElse(null))) {
 				wrong.add(report.key() + ": repeat got " + repeat.statusCode() + " " + repeat.body());
@@ -236,15 +238,29 @@ class KillUnderLoadIT {
 		assertThat(wrong).as("repeats of %d keyed reports answered around the kill", aroundTheKill.size()).isEmpty();
 	}
 
-	private record Keyed(String key, String token, String body, String answer, long answeredAt) {
+	private record Keyed(String key, String token, String body, String authorization, String answer, long answeredAt) {
 	}
 
-	private static List<HttpResponse<String>> withBugOfNewUser(HttpClient http, URI gateway) throws Exception {
+	/**
+	 * A new user, then a bug assigned to them: bugs-service has never seen them, so it
+	 * looks them up in users-service over Feign.
+	 */
+	private static List<HttpResponse<String>> withBugOfNewUser(HttpClient http, URI gateway, Stack.Account reporter)
+			throws Exception {
 		HttpResponse<String> user = send(http, keyedPost(gateway, "/users", registration()));
 		if (user.statusCode() != 201) {
 			return List.of(user);
 		}
-		return List.of(user, send(http, keyedPost(gateway, "/bugs", bug(id(user)))));
+		String body = "{\"title\": \"Crashes under load\", \"assigneeId\": " + id(user) + "}";
+		return List.of(user,
+				send(http,
+						HttpRequest.newBuilder(gateway.resolve("/bugs"))
+							.timeout(Duration.ofSeconds(20))
+							.header("Content-Type", "application/json")
+							.header("Authorization", reporter.bearer())
+							.header("Idempotency-Key", UUID.randomUUID().toString())
+							.POST(BodyPublishers.ofString(body))
+							.build()));
 	}
 
 	private static HttpResponse<String> send(HttpClient http, HttpRequest request) throws Exception {

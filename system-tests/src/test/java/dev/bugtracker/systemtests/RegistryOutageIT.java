@@ -21,13 +21,7 @@ class RegistryOutageIT {
 
 	@Test
 	void servicesKeepRoutingWithoutTheRegistryAndRegisterAgainWhenItReturns(Stack stack) throws Exception {
-		long reporter = ((Number) JsonPath.read(
-				stack
-					.json("POST", stack.gatewayPort, "/users",
-							"{\"email\": \"registry-outage-" + System.nanoTime() + "@example.com\"}")
-					.body(),
-				"$.id"))
-			.longValue();
+		Stack.Account reporter = stack.signUp("registry-outage-" + System.nanoTime() + "@example.com");
 		stack.registry.kill();
 		AtomicInteger requests = new AtomicInteger();
 		try {
@@ -37,13 +31,14 @@ class RegistryOutageIT {
 				.pollInterval(Duration.ofMillis(500))
 				.until(() -> {
 					requests.incrementAndGet();
-					return stack.get(stack.gatewayPort, "/users?size=1").statusCode() == 200
-							&& stack.get(stack.gatewayPort, "/bugs?size=1").statusCode() == 200
+					return stack.routesToUsers() && stack.get(stack.gatewayPort, "/bugs?size=1").statusCode() == 200
 					// bugs-service reaches users-service (Feign) from its cached registry
 					// too.
 							&& stack
 								.json("POST", stack.gatewayPort, "/bugs",
-										"{\"title\": \"Filed without a registry\", \"reporterId\": " + reporter + "}")
+										"{\"title\": \"Filed without a registry\", \"assigneeId\": " + reporter.id()
+												+ "}",
+										"Authorization", reporter.bearer())
 								.statusCode() == 201;
 				});
 		}
@@ -74,7 +69,8 @@ class RegistryOutageIT {
 					long fresh = ((Number) JsonPath.read(user.body(), "$.id")).longValue();
 					return stack
 						.json("POST", stack.gatewayPort, "/bugs",
-								"{\"title\": \"Filed after the registry came back\", \"reporterId\": " + fresh + "}")
+								"{\"title\": \"Filed after the registry came back\", \"assigneeId\": " + fresh + "}",
+								"Authorization", reporter.bearer())
 						.statusCode() == 201;
 				});
 	}

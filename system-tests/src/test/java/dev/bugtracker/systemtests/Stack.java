@@ -99,8 +99,7 @@ final class Stack implements AutoCloseable {
 		catch (java.sql.SQLException ex) {
 			throw new IOException("Could not create the services' databases", ex);
 		}
-		Map<String, String> env = Map.of("EUREKA_URL", "http://127.0.0.1:" + this.registryPort + "/eureka/",
-				"PUBLIC_URL", "http://127.0.0.1:" + this.gatewayPort);
+		Map<String, String> env = environment();
 		this.registry = service(root, version, "registry", env, this.registryPort);
 		this.notificator = service(root, version, "notificator-service", env, this.notificatorPort,
 				"--spring.grpc.server.port=" + this.notificatorGrpcPort, database("notificator"));
@@ -171,8 +170,8 @@ final class Stack implements AutoCloseable {
 		List<String> all = new ArrayList<>(List.of("--server.port=" + port));
 		all.addAll(List.of(arguments));
 		ServiceProcess instance = new ServiceProcess(service + "-" + port,
-				root.resolve(service + "/target/" + service + "-" + version + ".jar"), this.workdir,
-				Map.of("EUREKA_URL", "http://127.0.0.1:" + this.registryPort + "/eureka/"), all);
+				root.resolve(service + "/target/" + service + "-" + version + ".jar"), this.workdir, environment(),
+				all);
 		this.extra.add(instance);
 		instance.start();
 		awaitReady(instance, port);
@@ -193,18 +192,70 @@ final class Stack implements AutoCloseable {
 		return process;
 	}
 
+	/** What every service process gets: where the registry is, and the public URL. */
+	private Map<String, String> environment() {
+		return Map.of("EUREKA_URL", "http://127.0.0.1:" + this.registryPort + "/eureka/", "PUBLIC_URL",
+				"http://127.0.0.1:" + this.gatewayPort);
+	}
+
 	/**
-	 * The admin's account, registered with its password on first use.
-	 * @return the {@code Authorization} header value of the admin (HTTP Basic)
+	 * A user with an account, as curl makes one: signed up with a password through the
+	 * gateway, which then creates a personal access token (scopes {@code bugs:read} and
+	 * {@code bugs:write}, one day).
+	 * @param email their email address
+	 * @return the account
 	 */
-	String admin() {
+	Account signUp(String email) {
+		String password = "password of " + email;
+		HttpResponse<String> registered = json("POST", this.gatewayPort, "/users",
+				"{\"email\": \"" + email + "\", \"password\": \"" + password + "\"}");
+		if (registered.statusCode() != 201) {
+			throw new IllegalStateException("Could not sign up " + email + ": " + registered.body());
+		}
+		return withToken(email, password);
+	}
+
+	private Account withToken(String email, String password) {
+		String basic = "Basic "
+				+ Base64.getEncoder().encodeToString((email + ":" + password).getBytes(StandardCharsets.UTF_8));
+		HttpResponse<String> me = send(
+				HttpRequest.newBuilder(uri(this.gatewayPort, "/users/me")).header("Authorization", basic));
+		if (me.statusCode() != 200) {
+			throw new IllegalStateException("Could not sign in as " + email + ": " + me.body());
+		}
+		long id = ((Number) com.jayway.jsonpath.JsonPath.read(me.body(), "$.id")).longValue();
+		HttpResponse<String> token = json("POST", this.gatewayPort, "/auth/tokens",
+				"{\"name\": \"system test\", \"scopes\": [\"bugs:read\", \"bugs:write\", \"users:read\", \"users:write\"], \"expiresInDays\": 1}",
+				"Authorization", basic);
+		if (token.statusCode() != 201) {
+			throw new IllegalStateException("Could not make a token for " + email + ": " + token.body());
+		}
+		return new Account(id, email, basic, "Bearer " + com.jayway.jsonpath.JsonPath.read(token.body(), "$.token"));
+	}
+
+	/**
+	 * A user of the stack.
+	 *
+	 * @param id their id
+	 * @param email their email address
+	 * @param basic their {@code Authorization} header with email and password
+	 * @param bearer their {@code Authorization} header with a personal access token
+	 */
+	record Account(long id, String email, String basic, String bearer) {
+	}
+
+	/**
+	 * The admin's account, registered with its password on first use, with a new personal
+	 * access token.
+	 * @return the admin
+	 */
+	Account admin() {
 		HttpResponse<String> registered = json("POST", this.gatewayPort, "/users",
 				"{\"email\": \"" + ADMIN_EMAIL + "\", \"password\": \"" + ADMIN_PASSWORD + "\"}");
 		if (registered.statusCode() != 201 && registered.statusCode() != 409) {
 			throw new IllegalStateException("Could not register the admin: " + registered.body());
 		}
-		return "Basic " + Base64.getEncoder()
-			.encodeToString((ADMIN_EMAIL + ":" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
+		return withToken(ADMIN_EMAIL, ADMIN_PASSWORD);
 	}
 
 	/** Start everything and wait until the gateway routes to both HTTP services. */
@@ -220,8 +271,15 @@ final class Stack implements AutoCloseable {
 		awaitReady(this.bugs, this.bugsPort);
 		awaitReady(this.gateway, this.gatewayPort);
 		await(Duration.ofSeconds(60), "the gateway routes to users-service and bugs-service",
-				() -> get(this.gatewayPort, "/users?size=1").statusCode() == 200
-						&& get(this.gatewayPort, "/bugs?size=1").statusCode() == 200);
+				() -> routesToUsers() && get(this.gatewayPort, "/bugs?size=1").statusCode() == 200);
+	}
+
+	/**
+	 * @return whether the gateway reaches users-service: it answers who the caller is
+	 * (nobody: 401), where the gateway would answer 503 for a service it cannot reach
+	 */
+	boolean routesToUsers() {
+		return get(this.gatewayPort, "/users/me").statusCode() == 401;
 	}
 
 	void awaitReady(ServiceProcess service, int port) {

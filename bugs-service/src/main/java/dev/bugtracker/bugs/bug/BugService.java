@@ -24,17 +24,15 @@ import org.springframework.transaction.support.TransactionTemplate;
  * emails go to, is looked up first; only then does the transaction open, for the database
  * work alone. A slow users-service thus holds request threads (bounded by the bulkhead
  * and time limit in configs/bugs-service.yml) but never database connections.
+ * <p>
+ * Who may change what ({@link Actor}) is checked on the bug as the transaction reads it,
+ * so that a change of reporter or assignee cannot race past the check. The acting user
+ * comes from their access token, which users-service signed: it is not looked up again.
  */
 @Service
 public class BugService {
 
 	private static final Logger log = LoggerFactory.getLogger(BugService.class);
-
-	/**
-	 * The field that {@link UnknownReferenceException} names for the acting user: the
-	 * transport says how the client named them.
-	 */
-	public static final String ACTOR = "actor";
 
 	private final BugStore bugs;
 
@@ -64,8 +62,12 @@ public class BugService {
 		this.notifications = notifications;
 	}
 
+	/**
+	 * @param report the bug; its reporter is the acting user (or nobody, for an anonymous
+	 * report)
+	 * @return the reported bug
+	 */
 	public Bug report(NewBug report) {
-		requireUser("reporterId", report.reporterId());
 		requireUser("assigneeId", report.assigneeId());
 		return inTransaction(() -> insert(report));
 	}
@@ -87,83 +89,99 @@ public class BugService {
 
 	@Transactional(readOnly = true)
 	public Bug get(long id) {
-		return this.bugs.find(id).orElseThrow(() -> new BugNotFoundException(id));
+		return find(id);
 	}
 
-	public Bug edit(long id, BugEdit edit, Long expectedVersion, Long actor) {
-		requireUser(ACTOR, actor);
+	public Bug edit(long id, BugEdit edit, Long expectedVersion, Actor actor) {
+		long userId = actor.requireUser();
 		return inTransaction(() -> {
 			Bug bug = load(id, expectedVersion);
+			actor.requireMayChange(bug);
 			long version = bug.getVersion();
 			List<Change> changes = bug.edit(edit, now());
 			// Without If-Match the last write wins, and the version still steps.
 			this.bugs.update(bug, version);
-			this.history.append(id, actor, bug.getUpdatedAt(), "UPDATED", changes);
+			this.history.append(id, userId, bug.getUpdatedAt(), "UPDATED", changes);
 			return bug;
 		});
 	}
 
-	public Bug transition(long id, Status to, Resolution resolution, Long duplicateOf, Long actor) {
-		requireUser(ACTOR, actor);
-		lookUpInterestedUsers(id, actor);
-		return inTransaction(() -> move(id, to, resolution, duplicateOf, actor));
+	public Bug transition(long id, Status to, Resolution resolution, Long duplicateOf, Actor actor) {
+		long userId = actor.requireUser();
+		// Refused before users-service is asked about anyone; checked again below, on
+		// the bug as the transaction reads it.
+		Bug current = find(id);
+		actor.requireMayChange(current);
+		lookUpInterestedUsers(current, userId);
+		return inTransaction(() -> move(id, to, resolution, duplicateOf, actor, userId));
 	}
 
-	private Bug move(long id, Status to, Resolution resolution, Long duplicateOf, Long actor) {
+	private Bug move(long id, Status to, Resolution resolution, Long duplicateOf, Actor actor, long userId) {
 		if (duplicateOf != null && !duplicateOf.equals(id) && !this.bugs.exists(duplicateOf)) {
 			throw new UnknownReferenceException("duplicateOf", "names bug " + duplicateOf + ", which does not exist");
 		}
 		Bug bug = load(id, null);
+		actor.requireMayChange(bug);
 		Status from = bug.getStatus();
 		long version = bug.getVersion();
 		List<Change> changes = bug.moveTo(to, resolution, duplicateOf, now());
 		this.bugs.update(bug, version);
-		this.history.append(id, actor, bug.getUpdatedAt(), "TRANSITIONED", changes);
-		this.notifications.statusChanged(bug, from, actor);
+		this.history.append(id, userId, bug.getUpdatedAt(), "TRANSITIONED", changes);
+		this.notifications.statusChanged(bug, from, userId);
 		return bug;
 	}
 
-	public Bug assign(long id, Long userId, Long actor) {
-		requireUser(ACTOR, actor);
+	public Bug assign(long id, Long userId, Actor actor) {
+		actor.requireUser();
 		requireUser("userId", userId);
 		return inTransaction(() -> reassign(id, userId, actor));
 	}
 
-	private Bug reassign(long id, Long userId, Long actor) {
+	private Bug reassign(long id, Long userId, Actor actor) {
 		Bug bug = load(id, null);
+		actor.requireMayChange(bug);
 		long version = bug.getVersion();
 		List<Change> changes = bug.assign(userId, now());
 		if (changes.isEmpty()) {
 			return bug;
 		}
 		this.bugs.update(bug, version);
-		this.history.append(id, actor, bug.getUpdatedAt(), (userId != null) ? "ASSIGNED" : "UNASSIGNED", changes);
-		this.notifications.assigned(bug, actor);
+		this.history.append(id, actor.userId(), bug.getUpdatedAt(), (userId != null) ? "ASSIGNED" : "UNASSIGNED",
+				changes);
+		this.notifications.assigned(bug, actor.userId());
 		return bug;
 	}
 
-	public Bug watch(long id, long userId, boolean watching, Long actor) {
-		requireUser(ACTOR, actor);
-		if (watching) {
+	public Bug watch(long id, long userId, boolean watching, Actor actor) {
+		actor.requireUser();
+		actor.requireMayActFor(userId);
+		if (watching && !actor.is(userId)) {
 			requireUser("userId", userId);
 		}
 		return inTransaction(() -> changeWatchers(id, userId, watching, actor));
 	}
 
-	private Bug changeWatchers(long id, long userId, boolean watching, Long actor) {
+	private Bug changeWatchers(long id, long userId, boolean watching, Actor actor) {
 		Bug bug = load(id, null);
 		long version = bug.getVersion();
 		List<Change> changes = watching ? bug.watch(userId, now()) : bug.unwatch(userId, now());
 		if (!changes.isEmpty()) {
 			this.bugs.update(bug, version);
-			this.history.append(id, actor, bug.getUpdatedAt(), watching ? "WATCHER_ADDED" : "WATCHER_REMOVED", changes);
+			this.history.append(id, actor.userId(), bug.getUpdatedAt(), watching ? "WATCHER_ADDED" : "WATCHER_REMOVED",
+					changes);
 		}
 		return bug;
 	}
 
-	public Comment comment(long id, long authorId, String body) {
-		requireUser("authorId", authorId);
-		lookUpInterestedUsers(id, authorId);
+	/**
+	 * @param id the bug
+	 * @param actor the author
+	 * @param body the text
+	 * @return the comment
+	 */
+	public Comment comment(long id, Actor actor, String body) {
+		long authorId = actor.requireUser();
+		lookUpInterestedUsers(find(id), authorId);
 		return inTransaction(() -> addComment(id, authorId, body));
 	}
 
@@ -178,37 +196,39 @@ public class BugService {
 		return comment;
 	}
 
-	public Comment editComment(long id, long commentId, String body, Long actor) {
-		requireUser(ACTOR, actor);
+	public Comment editComment(long id, long commentId, String body, Actor actor) {
+		actor.requireUser();
 		return inTransaction(() -> changeComment(id, commentId, body, actor));
 	}
 
-	private Comment changeComment(long id, long commentId, String body, Long actor) {
+	private Comment changeComment(long id, long commentId, String body, Actor actor) {
 		Bug bug = load(id, null);
 		Comment comment = this.comments.find(id, commentId)
 			.orElseThrow(() -> new CommentNotFoundException(id, commentId));
+		actor.requireMayChange(comment);
 		Instant now = now();
 		String valid = Comment.validBody(body);
 		this.comments.updateBody(commentId, valid, now);
 		touch(bug, now);
-		this.history.append(id, actor, now, "COMMENT_EDITED",
+		this.history.append(id, actor.userId(), now, "COMMENT_EDITED",
 				new Change("comment:" + commentId, comment.body(), valid));
 		return new Comment(commentId, id, comment.authorId(), valid, comment.createdAt(), now);
 	}
 
-	public void deleteComment(long id, long commentId, Long actor) {
-		requireUser(ACTOR, actor);
+	public void deleteComment(long id, long commentId, Actor actor) {
+		actor.requireUser();
 		inTransaction(() -> removeComment(id, commentId, actor));
 	}
 
-	private Void removeComment(long id, long commentId, Long actor) {
+	private Void removeComment(long id, long commentId, Actor actor) {
 		Bug bug = load(id, null);
 		Comment comment = this.comments.find(id, commentId)
 			.orElseThrow(() -> new CommentNotFoundException(id, commentId));
+		actor.requireMayChange(comment);
 		Instant now = now();
 		this.comments.delete(commentId);
 		touch(bug, now);
-		this.history.append(id, actor, now, "COMMENT_REMOVED",
+		this.history.append(id, actor.userId(), now, "COMMENT_REMOVED",
 				new Change("comment:" + commentId, comment.body(), null));
 		return null;
 	}
@@ -267,11 +287,14 @@ public class BugService {
 	 * Look up everyone who hears about a change of the bug, so that its emails can be
 	 * written inside the transaction without asking users-service.
 	 */
-	private void lookUpInterestedUsers(long id, Long actor) {
-		Bug bug = this.bugs.find(id).orElseThrow(() -> new BugNotFoundException(id));
+	private void lookUpInterestedUsers(Bug bug, Long actor) {
 		for (Long userId : bug.interestedUsers(actor)) {
 			this.users.find(userId);
 		}
+	}
+
+	private Bug find(long id) {
+		return this.bugs.find(id).orElseThrow(() -> new BugNotFoundException(id));
 	}
 
 	private void requireUser(String field, Long userId) {

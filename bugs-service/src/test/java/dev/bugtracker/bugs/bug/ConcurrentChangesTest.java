@@ -53,10 +53,10 @@ class ConcurrentChangesTest {
 				changes.add(clients.submit(() -> {
 					start.await();
 					if (comment) {
-						this.bugs.comment(bug.getId(), user, "Seen it too");
+						this.bugs.comment(bug.getId(), Actor.user(user), "Seen it too");
 					}
 					else {
-						this.bugs.watch(bug.getId(), user, true, user);
+						this.bugs.watch(bug.getId(), user, true, Actor.user(user));
 					}
 					return null;
 				}));

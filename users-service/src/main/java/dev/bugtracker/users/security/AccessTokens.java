@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import dev.bugtracker.platform.security.TokenAuthorities;
 import dev.bugtracker.users.user.User;
 import dev.bugtracker.users.user.UserService;
 
@@ -25,9 +26,6 @@ import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
  * endpoints (personal access tokens exchanged at the gateway).
  */
 public class AccessTokens {
-
-	/** The claim with the user's roles, for the services' rules. */
-	public static final String ROLES_CLAIM = "roles";
 
 	private final JwtEncoder encoder;
 
@@ -77,7 +75,7 @@ public class AccessTokens {
 	 * types
 	 */
 	Map<String, Object> claimsOf(User user) {
-		return Map.of("email", user.getEmail(), ROLES_CLAIM,
+		return Map.of("email", user.getEmail(), TokenAuthorities.ROLES_CLAIM,
 				this.users.rolesOf(user).stream().map(Enum::name).collect(Collectors.toCollection(ArrayList::new)));
 	}
 

@@ -1,18 +1,9 @@
 package dev.bugtracker.users.security;
 
 import java.security.Principal;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
 
 import dev.bugtracker.users.user.UserService;
 
-import org.springframework.core.convert.converter.Converter;
-import org.springframework.security.authentication.AbstractAuthenticationToken;
-import org.springframework.security.core.GrantedAuthority;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.stereotype.Component;
 
@@ -55,29 +46,6 @@ public class Callers {
 	 */
 	public boolean usesPersonalAccessToken(Principal caller) {
 		return caller instanceof JwtAuthenticationToken token && token.getToken().hasClaim("pat");
-	}
-
-	/**
-	 * @return reads the authorities of an access token: {@code ROLE_} from its roles,
-	 * {@code SCOPE_} from its scopes
-	 */
-	static Converter<Jwt, AbstractAuthenticationToken> authenticationConverter() {
-		JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
-		converter.setJwtGrantedAuthoritiesConverter(Callers::authorities);
-		return converter;
-	}
-
-	private static Collection<GrantedAuthority> authorities(Jwt jwt) {
-		List<GrantedAuthority> authorities = new ArrayList<>();
-		List<String> roles = jwt.getClaimAsStringList(AccessTokens.ROLES_CLAIM);
-		if (roles != null) {
-			roles.forEach((role) -> authorities.add(new SimpleGrantedAuthority("ROLE_" + role)));
-		}
-		List<String> scopes = jwt.getClaimAsStringList("scope");
-		if (scopes != null) {
-			scopes.forEach((scope) -> authorities.add(new SimpleGrantedAuthority("SCOPE_" + scope)));
-		}
-		return authorities;
 	}
 
 }

@@ -2,6 +2,8 @@ package dev.bugtracker.users.security;
 
 import java.time.Clock;
 
+import dev.bugtracker.platform.security.ProblemSecurityHandlers;
+import dev.bugtracker.platform.security.TokenAuthorities;
 import dev.bugtracker.platform.web.ProblemWriter;
 import dev.bugtracker.users.token.PersonalAccessTokenService;
 import dev.bugtracker.users.user.UserService;
@@ -66,7 +68,7 @@ public class SecurityConfiguration {
 
 	@Bean
 	SecurityFilterChain apiSecurity(HttpSecurity http, JsonMapper mapper, LoginThrottleFilter throttle) {
-		ProblemSecurityHandlers problems = new ProblemSecurityHandlers(new ProblemWriter(mapper));
+		ProblemSecurityHandlers problems = new ProblemSecurityHandlers(new ProblemWriter(mapper), true);
 		http.addFilterBefore(throttle, BasicAuthenticationFilter.class)
 			.csrf(AbstractHttpConfigurer::disable)
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -75,7 +77,7 @@ public class SecurityConfiguration {
 			.oauth2ResourceServer((resourceServer) -> resourceServer.bearerTokenResolver(accessTokensOnly())
 				.authenticationEntryPoint(problems)
 				.accessDeniedHandler(problems)
-				.jwt((jwt) -> jwt.jwtAuthenticationConverter(Callers.authenticationConverter())))
+				.jwt((jwt) -> jwt.jwtAuthenticationConverter(TokenAuthorities.converter())))
 			.exceptionHandling(
 					(exceptions) -> exceptions.authenticationEntryPoint(problems).accessDeniedHandler(problems))
 			.authorizeHttpRequests((requests) -> requests.requestMatchers(HttpMethod.GET, "/users/me")

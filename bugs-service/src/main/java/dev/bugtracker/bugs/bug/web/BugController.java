@@ -10,11 +10,13 @@ import java.util.Set;
 
 import jakarta.validation.Valid;
 
+import dev.bugtracker.bugs.bug.Actor;
 import dev.bugtracker.bugs.bug.Bug;
 import dev.bugtracker.bugs.bug.BugQuery;
 import dev.bugtracker.bugs.bug.BugService;
 import dev.bugtracker.bugs.bug.Comment;
 import dev.bugtracker.bugs.bug.NewBug;
+import dev.bugtracker.bugs.bug.NotPermittedException;
 import dev.bugtracker.bugs.bug.Priority;
 import dev.bugtracker.bugs.bug.Severity;
 import dev.bugtracker.bugs.bug.Status;
@@ -47,7 +49,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The bugs API. Every {@code {id}} also accepts the key ({@code BUG-42}). Errors are
- * mapped in {@link BugErrors}.
+ * mapped in {@link BugErrors}. Who is acting is the {@link Actor} of the access token
+ * ({@link ActorArgumentResolver}); which requests need one is decided in
+ * {@code SecurityConfiguration}, who may change which bug in {@link BugService}.
  */
 @RestController
 @RequestMapping(path = "/bugs", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -62,18 +66,24 @@ class BugController {
 	}
 
 	/**
-	 * Report a bug, the tutorial's way: {@code {"bug": "<title>"}}, anonymous; also
-	 * accepts JSON labelled as a form, as {@code curl -d} sends it.
+	 * Report a bug, the tutorial's way: {@code {"bug": "<title>"}}; anonymous where
+	 * {@code bugtracker.security.anonymous-reports} allows it, otherwise by the token's
+	 * user. Also accepts JSON labelled as a form, as {@code curl -d} sends it.
 	 */
 	@PostMapping(path = "/create", consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<BugResponse> createTutorialStyle(@Valid @RequestBody TutorialBug request) {
-		return created(this.bugs.report(new NewBug(request.bug(), null, null, null, null, null, null)));
+	ResponseEntity<BugResponse> createTutorialStyle(@Valid @RequestBody TutorialBug request, Actor actor) {
+		return created(this.bugs.report(new NewBug(request.bug(), null, null, null, actor.userId(), null, null)));
 	}
 
+	/**
+	 * Report a bug as the token's user; a {@code reporterId}, if given, must be theirs.
+	 */
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<BugResponse> create(@Valid @RequestBody NewBugRequest request) {
+	ResponseEntity<BugResponse> create(@Valid @RequestBody NewBugRequest request, Actor actor) {
+		requireSelf("reporterId", request.reporterId(), actor);
+		actor.requireUser();
 		return created(this.bugs.report(new NewBug(request.title(), request.description(), request.priority(),
-				request.severity(), request.reporterId(), request.assigneeId(), request.labels())));
+				request.severity(), actor.userId(), request.assigneeId(), request.labels())));
 	}
 
 	@GetMapping("/{id}")
@@ -88,42 +98,42 @@ class BugController {
 	@PatchMapping(path = "/{id}", consumes = { MERGE_PATCH_JSON, MediaType.APPLICATION_JSON_VALUE })
 	ResponseEntity<BugResponse> patch(@PathVariable String id, @RequestBody Map<String, Object> patch,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch, Actor actor) {
-		return withETag(
-				this.bugs.edit(id(id), MergePatch.toEdit(patch), ETags.expectedVersion(ifMatch), actor.userId()));
+		return withETag(this.bugs.edit(id(id), MergePatch.toEdit(patch), ETags.expectedVersion(ifMatch), actor));
 	}
 
 	@PostMapping(path = "/{id}/transitions", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<BugResponse> transition(@PathVariable String id, @Valid @RequestBody TransitionRequest request,
 			Actor actor) {
-		return withETag(this.bugs.transition(id(id), request.to(), request.resolution(), request.duplicateOf(),
-				actor.userId()));
+		return withETag(this.bugs.transition(id(id), request.to(), request.resolution(), request.duplicateOf(), actor));
 	}
 
 	@PutMapping(path = "/{id}/assignee", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<BugResponse> assign(@PathVariable String id, @Valid @RequestBody AssigneeRequest request,
 			Actor actor) {
-		return withETag(this.bugs.assign(id(id), request.userId(), actor.userId()));
+		return withETag(this.bugs.assign(id(id), request.userId(), actor));
 	}
 
 	@DeleteMapping("/{id}/assignee")
 	ResponseEntity<BugResponse> unassign(@PathVariable String id, Actor actor) {
-		return withETag(this.bugs.assign(id(id), null, actor.userId()));
+		return withETag(this.bugs.assign(id(id), null, actor));
 	}
 
 	@PutMapping("/{id}/watchers/{userId}")
 	ResponseEntity<BugResponse> watch(@PathVariable String id, @PathVariable long userId, Actor actor) {
-		return withETag(this.bugs.watch(id(id), userId, true, actor.userId()));
+		return withETag(this.bugs.watch(id(id), userId, true, actor));
 	}
 
 	@DeleteMapping("/{id}/watchers/{userId}")
 	ResponseEntity<BugResponse> unwatch(@PathVariable String id, @PathVariable long userId, Actor actor) {
-		return withETag(this.bugs.watch(id(id), userId, false, actor.userId()));
+		return withETag(this.bugs.watch(id(id), userId, false, actor));
 	}
 
 	@PostMapping(path = "/{id}/comments", consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<CommentResponse> comment(@PathVariable String id, @Valid @RequestBody NewCommentRequest request) {
+	ResponseEntity<CommentResponse> comment(@PathVariable String id, @Valid @RequestBody NewCommentRequest request,
+			Actor actor) {
+		requireSelf("authorId", request.authorId(), actor);
 		long bugId = id(id);
-		Comment comment = this.bugs.comment(bugId, request.authorId(), request.body());
+		Comment comment = this.bugs.comment(bugId, actor, request.body());
 		return ResponseEntity.created(URI.create("/bugs/" + bugId + "/comments/" + comment.id()))
 			.body(CommentResponse.of(comment));
 	}
@@ -139,12 +149,12 @@ class BugController {
 			consumes = { MERGE_PATCH_JSON, MediaType.APPLICATION_JSON_VALUE })
 	CommentResponse editComment(@PathVariable String id, @PathVariable long commentId,
 			@Valid @RequestBody EditCommentRequest request, Actor actor) {
-		return CommentResponse.of(this.bugs.editComment(id(id), commentId, request.body(), actor.userId()));
+		return CommentResponse.of(this.bugs.editComment(id(id), commentId, request.body(), actor));
 	}
 
 	@DeleteMapping("/{id}/comments/{commentId}")
 	ResponseEntity<Void> deleteComment(@PathVariable String id, @PathVariable long commentId, Actor actor) {
-		this.bugs.deleteComment(id(id), commentId, actor.userId());
+		this.bugs.deleteComment(id(id), commentId, actor);
 		return ResponseEntity.noContent().build();
 	}
 
@@ -180,6 +190,17 @@ class BugController {
 		return new PagedModel<>(this.bugs
 			.search(query, Paging.of(page, size, sort, BugQuery.SORTABLE, Sort.by(Sort.Direction.DESC, "updatedAt")))
 			.map(BugResponse::of));
+	}
+
+	/**
+	 * The acting user is the token's: a body that names someone else is refused, not
+	 * silently corrected.
+	 */
+	private static void requireSelf(String field, Long named, Actor actor) {
+		if (named != null && !actor.is(named)) {
+			throw new NotPermittedException(
+					"'" + field + "' must be the acting user's own id (or be left out): users act only as themselves");
+		}
 	}
 
 	/**

@@ -1,10 +1,10 @@
 package dev.bugtracker.bugs.bug.web;
 
 import dev.bugtracker.bugs.bug.BugNotFoundException;
-import dev.bugtracker.bugs.bug.BugService;
 import dev.bugtracker.bugs.bug.CommentNotFoundException;
 import dev.bugtracker.bugs.bug.InvalidBugException;
 import dev.bugtracker.bugs.bug.InvalidTransitionException;
+import dev.bugtracker.bugs.bug.NotPermittedException;
 import dev.bugtracker.bugs.bug.StaleBugException;
 import dev.bugtracker.bugs.bug.UnknownReferenceException;
 import dev.bugtracker.bugs.bug.UsersUnavailableException;
@@ -47,17 +47,14 @@ class BugErrors {
 		return problem(HttpStatus.BAD_REQUEST, "Invalid request content", ex.getMessage(), ex.getField());
 	}
 
-	/**
-	 * The acting user is named by the {@code X-User-Id} header on the requests where the
-	 * body does not name them.
-	 */
 	@ExceptionHandler
 	ProblemDetail unknownReference(UnknownReferenceException ex) {
-		boolean actor = BugService.ACTOR.equals(ex.getField());
-		String field = actor ? ActorArgumentResolver.HEADER : ex.getField();
-		String detail = actor ? "'" + field + "' " + ex.getMessage().substring(ex.getMessage().indexOf(' ') + 1)
-				: ex.getMessage();
-		return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Unknown reference", detail, field);
+		return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Unknown reference", ex.getMessage(), ex.getField());
+	}
+
+	@ExceptionHandler
+	ProblemDetail notPermitted(NotPermittedException ex) {
+		return problem(HttpStatus.FORBIDDEN, "Forbidden", ex.getMessage(), null);
 	}
 
 	@ExceptionHandler

@@ -36,7 +36,7 @@ final class BugRequests {
 	 * @param description details
 	 * @param priority {@code MEDIUM} by default
 	 * @param severity {@code MAJOR} by default
-	 * @param reporterId the reporting user (anonymous when absent)
+	 * @param reporterId the reporting user: optional, and if given, the acting user
 	 * @param assigneeId the user to assign
 	 * @param labels short lower-case labels
 	 */
@@ -66,10 +66,10 @@ final class BugRequests {
 	/**
 	 * The body of {@code POST /bugs/{id}/comments}.
 	 *
-	 * @param authorId who writes it
+	 * @param authorId who writes it: optional, and if given, the acting user
 	 * @param body the text
 	 */
-	record NewCommentRequest(@NotNull Long authorId, @NotBlank @Size(max = Comment.MAX_BODY) String body) {
+	record NewCommentRequest(Long authorId, @NotBlank @Size(max = Comment.MAX_BODY) String body) {
 	}
 
 	/**

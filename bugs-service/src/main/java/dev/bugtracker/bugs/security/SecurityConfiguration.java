@@ -1,0 +1,146 @@
+package dev.bugtracker.bugs.security;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import dev.bugtracker.platform.security.ProblemSecurityHandlers;
+import dev.bugtracker.platform.security.TokenAuthorities;
+import dev.bugtracker.platform.web.ProblemWriter;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.authorization.AuthorityAuthorizationManager;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.authorization.AuthorizationResult;
+import org.springframework.security.config.ObjectPostProcessor;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.web.client.RestTemplate;
+
+/**
+ * The rules of the bugs API. bugs-service is an OAuth2 resource server: a request is
+ * authenticated by an access token of users-service's authorization server (the gateway
+ * exchanges personal access tokens for such tokens), checked against the keys
+ * users-service publishes and the public URL as issuer. Stateless: no session, so no CSRF
+ * token either.
+ * <ul>
+ * <li>Reading (GET) takes a token with the scope {@code bugs:read} or {@code bugs:write},
+ * or none where {@code bugtracker.security.public-read} is on.</li>
+ * <li>Every change takes a token with the scope {@code bugs:write}; the tutorial's
+ * {@code POST /bugs/create} also takes none where
+ * {@code bugtracker.security.anonymous-reports} is on.</li>
+ * <li>Who may change which bug or comment (reporter, assignee, author, MAINTAINER, ADMIN)
+ * is decided on the bug itself, in the domain ({@code Actor}).</li>
+ * <li>The OpenAPI description, health, info and metrics stay open here; the gateway does
+ * not route metrics.</li>
+ * </ul>
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SecurityProperties.class)
+public class SecurityConfiguration {
+
+	private static final String READ = "SCOPE_bugs:read";
+
+	private static final String WRITE = "SCOPE_bugs:write";
+
+	@Bean
+	SecurityFilterChain bugsSecurity(HttpSecurity http, SecurityProperties properties, JsonMapper mapper) {
+		ProblemSecurityHandlers problems = new ProblemSecurityHandlers(new ProblemWriter(mapper), false);
+		AuthorizationManager<RequestAuthorizationContext> read = AuthorityAuthorizationManager.hasAnyAuthority(READ,
+				WRITE);
+		AuthorizationManager<RequestAuthorizationContext> write = AuthorityAuthorizationManager.hasAuthority(WRITE);
+		http.csrf(AbstractHttpConfigurer::disable)
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.requestCache((cache) -> cache.disable())
+			.oauth2ResourceServer((resourceServer) -> resourceServer.authenticationEntryPoint(problems)
+				.accessDeniedHandler(problems)
+				.jwt((jwt) -> jwt.jwtAuthenticationConverter(TokenAuthorities.converter()))
+				.withObjectPostProcessor(new ObjectPostProcessor<BearerTokenAuthenticationFilter>() {
+					@Override
+					public <O extends BearerTokenAuthenticationFilter> O postProcess(O filter) {
+						// A token that cannot be checked (no keys) is a 503, not a 500.
+						filter.setAuthenticationFailureHandler(problems);
+						return filter;
+					}
+				}))
+			.exceptionHandling(
+					(exceptions) -> exceptions.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+			.authorizeHttpRequests(
+					(requests) -> requests.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/actuator/**", "/error")
+						.permitAll()
+						.requestMatchers(HttpMethod.POST, "/bugs/create")
+						.access(properties.anonymousReports() ? anonymousOr(write) : write)
+						.requestMatchers(HttpMethod.GET, "/bugs", "/bugs/**")
+						.access(properties.publicRead() ? anonymousOr(read) : read)
+						.requestMatchers("/bugs", "/bugs/**")
+						.access(write)
+						.anyRequest()
+						.authenticated());
+		return http.build();
+	}
+
+	/**
+	 * Anonymous callers pass; a caller with a token still needs what the token must allow
+	 * (a token is never worth less than none, but a token without the scope does not act
+	 * for its user).
+	 */
+	private static AuthorizationManager<RequestAuthorizationContext> anonymousOr(
+			AuthorizationManager<RequestAuthorizationContext> authenticated) {
+		return new AuthorizationManager<>() {
+			@Override
+			public AuthorizationResult authorize(Supplier<? extends Authentication> authentication,
+					RequestAuthorizationContext context) {
+				Authentication caller = authentication.get();
+				if (caller == null || caller instanceof AnonymousAuthenticationToken) {
+					return new AuthorizationDecision(true);
+				}
+				return authenticated.authorize(authentication, context);
+			}
+		};
+	}
+
+	/**
+	 * Access tokens are checked against the keys users-service publishes, fetched through
+	 * the registry (any instance: they share the keys) and cached; a token signed by a
+	 * key not seen yet makes it fetch them again (users-service publishes a new key an
+	 * hour before it signs with it). The issuer must be the public URL, and the token not
+	 * expired.
+	 */
+	@Bean
+	JwtDecoder jwtDecoder(SecurityProperties properties, @LoadBalanced RestTemplate keysClient) {
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri().toString())
+			.restOperations(keysClient)
+			.build();
+		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<Jwt>(
+				JwtValidators.createDefaultWithIssuer(properties.publicUrl().toString())));
+		return decoder;
+	}
+
+	/** Fetches the signing keys from users-service, load-balanced. */
+	@Bean
+	@LoadBalanced
+	RestTemplate keysClient() {
+		SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
+		requests.setConnectTimeout(Duration.ofSeconds(1));
+		requests.setReadTimeout(Duration.ofSeconds(2));
+		return new RestTemplate(requests);
+	}
+
+}

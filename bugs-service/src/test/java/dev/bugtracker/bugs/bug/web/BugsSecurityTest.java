@@ -1,0 +1,71 @@
+package dev.bugtracker.bugs.bug.web;
+
+import dev.bugtracker.bugs.bug.BugService;
+import dev.bugtracker.bugs.security.SecurityConfiguration;
+import dev.bugtracker.platform.web.WebSupportAutoConfiguration;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.MockMvc;
+
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * The bugs API as the k8s profile has it: no public reading, no anonymous reports.
+ */
+@WebMvcTest(controllers = BugController.class,
+		properties = { "bugtracker.security.public-url=http://localhost:8080", "bugtracker.security.public-read=false",
+				"bugtracker.security.anonymous-reports=false" })
+@ImportAutoConfiguration(WebSupportAutoConfiguration.class)
+@Import(SecurityConfiguration.class)
+class BugsSecurityTest {
+
+	@Autowired
+	private MockMvc mvc;
+
+	@MockitoBean
+	private BugService bugs;
+
+	@Test
+	void readingAndTheTutorialsReportTakeAToken() throws Exception {
+		this.mvc.perform(get("/bugs/3"))
+			.andExpect(status().isUnauthorized())
+			.andExpect(header().string("WWW-Authenticate", "Bearer"))
+			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
+		this.mvc.perform(get("/bugs/3/comments")).andExpect(status().isUnauthorized());
+		this.mvc.perform(post("/bugs/create").contentType(MediaType.APPLICATION_JSON).content("{\"bug\": \"t\"}"))
+			.andExpect(status().isUnauthorized());
+		this.mvc.perform(get("/bugs/3").with(BugControllerTest.user(1, "users:read")))
+			.andExpect(status().isForbidden())
+			.andExpect(jsonPath("$.detail").value("This needs a token with the scope bugs:read or bugs:write"));
+		verifyNoInteractions(this.bugs);
+	}
+
+	@Test
+	void aMalformedTokenIs401NotAnError() throws Exception {
+		this.mvc.perform(get("/bugs/3").header("Authorization", "Bearer not-a-jwt"))
+			.andExpect(status().isUnauthorized())
+			.andExpect(header().string("WWW-Authenticate",
+					org.hamcrest.Matchers.startsWith("Bearer error=\"invalid_token\"")));
+		verifyNoInteractions(this.bugs);
+	}
+
+	@Test
+	void theOpenApiDescriptionStaysOpen() throws Exception {
+		this.mvc.perform(get("/v3/api-docs"))
+			.andExpect((result) -> org.assertj.core.api.Assertions.assertThat(result.getResponse().getStatus())
+				.isNotIn(401, 403));
+	}
+
+}

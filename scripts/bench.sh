@@ -47,7 +47,7 @@ install_wrk() {
     || die "could not install wrk; install it (apt-get install wrk) and run again"
 }
 
-running() { [ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$GATEWAY/users?size=1" || true)" = 200 ]; }
+running() { [ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$GATEWAY/users/me" || true)" = 401 ]; }
 
 # The wrk script: the request (GET, or POST /users with a new email each time) and a RESULT line.
 write_lua() {

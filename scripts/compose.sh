@@ -13,18 +13,33 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/compose-lib.sh"
 
+random_secret() { head -c 18 /dev/urandom | base64 | tr -d '/+='; }
+
 ensure_env() {
-  [ -f "$ENV_FILE" ] && return 0
-  say "writing $ENV_FILE with random passwords (from .env.example)"
   local line key
+  if [ ! -f "$ENV_FILE" ]; then
+    say "writing $ENV_FILE with random passwords and secrets (from .env.example)"
+    while IFS= read -r line; do
+      key=${line%%=*}
+      case "$line" in
+        *_PASSWORD=* | *_SECRET=*) printf '%s=%s\n' "$key" "$(random_secret)" ;;
+        *) printf '%s\n' "$line" ;;
+      esac
+    done <.env.example >"$ENV_FILE"
+    chmod 600 "$ENV_FILE"
+    return 0
+  fi
+  # A .env from an older release: add the secrets it lacks, leave everything else as it is.
   while IFS= read -r line; do
     key=${line%%=*}
     case "$line" in
-      *_PASSWORD=*) printf '%s=%s\n' "$key" "$(head -c 18 /dev/urandom | base64 | tr -d '/+=')" ;;
-      *) printf '%s\n' "$line" ;;
+      *_PASSWORD=* | *_SECRET=*)
+        if ! grep -q "^$key=" "$ENV_FILE"; then
+          say "adding a random $key to $ENV_FILE"
+          printf '%s=%s\n' "$key" "$(random_secret)" >>"$ENV_FILE"
+        fi ;;
     esac
-  done <.env.example >"$ENV_FILE"
-  chmod 600 "$ENV_FILE"
+  done <.env.example
 }
 
 # Where the public base images cannot be pulled (no registry), build the local ones from Debian packages
@@ -69,7 +84,7 @@ up() {
   wait_healthy $(compose ps -q)
   # Healthy is not yet routed: the gateway sees a new instance at its next registry fetch (3 s).
   local gateway="http://127.0.0.1:$(env_value GATEWAY_PORT | grep . || echo 8080)" deadline=$((SECONDS + 60))
-  until [ "$(curl -s -o /dev/null -w '%{http_code}' "$gateway/users?page=0")" = 200 ] \
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' "$gateway/users/me")" = 401 ] \
       && [ "$(curl -s -o /dev/null -w '%{http_code}' "$gateway/bugs?page=0")" = 200 ]; do
     [ $SECONDS -lt $deadline ] || die "the gateway does not route to users-service and bugs-service (docker logs of the gateway)"
     sleep 0.5

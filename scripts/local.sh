@@ -155,6 +155,7 @@ launch_of() {
 
 prepare_cds() {
   [ "$CDS" != off ] || return 0
+  load_secrets
   local service app_dir archive jar stamp record
   for service in "${SERVICES[@]}"; do
     archive=$(archive_of "$service")
@@ -224,8 +225,25 @@ check_ports() {
 }
 
 # start_instance NAME [HTTP_PORT [GRPC_PORT]]: the first instance takes the service's fixed ports.
+# Secrets come from the environment only (docs/operations.md, "Secrets"). Locally, each one that is not
+# set is generated once into var/secrets/ (readable by its owner only) and reused by every start.
+SECRETS_DIR="$ROOT/var/secrets"
+load_secrets() {
+  local variable file
+  for variable in BUGS_SERVICE_CLIENT_SECRET; do
+    [ -n "${!variable:-}" ] && continue
+    file="$SECRETS_DIR/$(printf '%s' "$variable" | tr 'A-Z_' 'a-z-')"
+    if [ ! -s "$file" ]; then
+      mkdir -p "$SECRETS_DIR"
+      (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$file")
+    fi
+    export "$variable=$(cat "$file")"
+  done
+}
+
 start_instance() {
   local instance=$1 service pid jar http grpc args=()
+  load_secrets
   service=$(service_of "$instance")
   if pid=$(pid_of "$instance"); then
     printf '  %-22s already running (pid %s)\n' "$instance" "$pid"
@@ -336,7 +354,8 @@ wait_ready() {
   local deadline=$((SECONDS + 180)) service
   printf 'Waiting until the gateway routes to users-service and bugs-service '
   while :; do
-    if [ "$(http_status "$GATEWAY/users?size=1")" = 200 ] && [ "$(http_status "$GATEWAY/bugs?size=1")" = 200 ]; then
+    # users-service answers "who are you?" with 401 (the gateway would answer 503 without it).
+    if [ "$(http_status "$GATEWAY/users/me")" = 401 ] && [ "$(http_status "$GATEWAY/bugs?size=1")" = 200 ]; then
       printf ' ready\n'
       return 0
     fi

@@ -107,4 +107,38 @@ class AccountStoryIT {
 			.GET());
 	}
 
+	/**
+	 * Email addresses are not for everyone: listing and searching users takes an admin,
+	 * others' profiles come without the address, and the internal lookup with addresses
+	 * (for the services) is neither routed by the gateway nor open to users' tokens.
+	 */
+	@Test
+	void onlyAdminsAndTheUsersThemselvesSeeEmailAddresses(Stack stack) {
+		Stack.Account ada = stack.signUp("ada-" + System.nanoTime() + "@example.com");
+		Stack.Account bob = stack.signUp("bob-" + System.nanoTime() + "@example.com");
+		Stack.Account admin = stack.admin();
+		String search = "/users?email=" + ada.email();
+
+		assertThat(stack.get(stack.gatewayPort, search).statusCode()).isEqualTo(401);
+		HttpResponse<String> byBob = stack.json("GET", stack.gatewayPort, search, null, "Authorization", bob.bearer());
+		assertThat(byBob.statusCode()).isEqualTo(403);
+		assertThat((String) JsonPath.read(byBob.body(), "$.detail")).isEqualTo("This needs the role ADMIN");
+		HttpResponse<String> byAdmin = stack.json("GET", stack.gatewayPort, search, null, "Authorization",
+				admin.bearer());
+		assertThat(byAdmin.statusCode()).as(byAdmin.body()).isEqualTo(200);
+		assertThat((List<String>) JsonPath.read(byAdmin.body(), "$.content[*].email")).containsExactly(ada.email());
+
+		String profile = "/users/" + ada.id();
+		assertThat(stack.get(stack.gatewayPort, profile).body()).doesNotContain(ada.email());
+		assertThat(stack.json("GET", stack.gatewayPort, profile, null, "Authorization", bob.bearer()).body())
+			.doesNotContain(ada.email());
+		assertThat(stack.json("GET", stack.gatewayPort, profile, null, "Authorization", ada.bearer()).body())
+			.contains(ada.email());
+
+		assertThat(stack.get(stack.gatewayPort, "/internal/users/" + ada.id()).statusCode()).isEqualTo(404);
+		assertThat(stack.get(stack.usersPort, "/internal/users/" + ada.id()).statusCode()).isEqualTo(401);
+		assertThat(stack.json("GET", stack.usersPort, "/internal/users/" + ada.id(), null, "Authorization", ada.basic())
+			.statusCode()).isEqualTo(403);
+	}
+
 }

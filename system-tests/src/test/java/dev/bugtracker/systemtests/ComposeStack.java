@@ -63,7 +63,7 @@ final class ComposeStack implements AutoCloseable {
 		Map<String, String> env = new LinkedHashMap<>();
 		SecureRandom random = new SecureRandom();
 		for (String key : List.of("POSTGRES_PASSWORD", "USERS_DB_PASSWORD", "BUGS_DB_PASSWORD",
-				"NOTIFICATOR_DB_PASSWORD")) {
+				"NOTIFICATOR_DB_PASSWORD", "BUGS_SERVICE_CLIENT_SECRET")) {
 			byte[] bytes = new byte[18];
 			random.nextBytes(bytes);
 			env.put(key, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
@@ -217,7 +217,7 @@ final class ComposeStack implements AutoCloseable {
 		Awaitility.await("the gateway routes to users-service and bugs-service")
 			.atMost(timeout)
 			.pollInterval(Duration.ofMillis(500))
-			.until(() -> get(this.gatewayPort, "/users?page=0").statusCode() == 200
+			.until(() -> get(this.gatewayPort, "/users/me").statusCode() == 401
 					&& get(this.gatewayPort, "/bugs?page=0").statusCode() == 200);
 	}
 

@@ -90,8 +90,11 @@ class DatabaseOutageIT {
 			.isLessThan(10_000);
 		assertThat(recovery).as("time to serve writes again after the database's return")
 			.isLessThan(Duration.ofSeconds(20));
+		String admin = stack.admin().bearer();
 		for (String email : accepted) {
-			HttpResponse<String> found = stack.get(stack.gatewayPort, "/users?email=" + email);
+			HttpResponse<String> found = stack
+				.send(java.net.http.HttpRequest.newBuilder(stack.uri(stack.gatewayPort, "/users?email=" + email))
+					.header("Authorization", admin));
 			assertThat((Integer) JsonPath.read(found.body(), "$.page.totalElements")).as(email).isEqualTo(1);
 		}
 		stack.await(Duration.ofSeconds(60), "the outbox delivers every accepted registration's welcome email", () -> {

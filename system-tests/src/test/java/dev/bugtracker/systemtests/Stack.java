@@ -40,6 +40,9 @@ final class Stack implements AutoCloseable {
 
 	static final String ADMIN_PASSWORD = "the stack admin's password";
 
+	/** The secret of bugs-service's client, random for each run as a deployment's is. */
+	static final String CLIENT_SECRET = java.util.UUID.randomUUID().toString();
+
 	final int registryPort = freePort();
 
 	final int gatewayPort = freePort();
@@ -195,7 +198,7 @@ final class Stack implements AutoCloseable {
 	/** What every service process gets: where the registry is, and the public URL. */
 	private Map<String, String> environment() {
 		return Map.of("EUREKA_URL", "http://127.0.0.1:" + this.registryPort + "/eureka/", "PUBLIC_URL",
-				"http://127.0.0.1:" + this.gatewayPort);
+				"http://127.0.0.1:" + this.gatewayPort, "BUGS_SERVICE_CLIENT_SECRET", CLIENT_SECRET);
 	}
 
 	/**

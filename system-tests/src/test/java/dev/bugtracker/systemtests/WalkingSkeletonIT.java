@@ -57,9 +57,11 @@ class WalkingSkeletonIT {
 		String eml = stack.emailsWithKey("users:welcome:" + id).get(0);
 		assertThat(eml).contains("To: " + email, "Subject: Welcome to Bugtracker");
 
+		// Anyone may read the new user's public profile, without the email address.
 		HttpResponse<String> read = stack.get(stack.gatewayPort, "/users/" + id);
 		assertThat(read.statusCode()).isEqualTo(200);
-		assertThat((String) JsonPath.read(read.body(), "$.email")).isEqualTo(email);
+		assertThat((Integer) JsonPath.read(read.body(), "$.id")).isEqualTo(id);
+		assertThat(read.body()).doesNotContain(email);
 	}
 
 	@Test

@@ -1,19 +1,19 @@
 package dev.bugtracker.bugs.security;
 
-import java.time.Duration;
 import java.util.function.Supplier;
 
+import dev.bugtracker.platform.security.AccessTokenDecoders;
 import dev.bugtracker.platform.security.ProblemSecurityHandlers;
 import dev.bugtracker.platform.security.TokenAuthorities;
 import dev.bugtracker.platform.web.ProblemWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerInterceptor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.authorization.AuthorityAuthorizationManager;
 import org.springframework.security.authorization.AuthorizationDecision;
@@ -24,15 +24,10 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.JwtValidators;
-import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
-import org.springframework.web.client.RestTemplate;
 
 /**
  * The rules of the bugs API. bugs-service is an OAuth2 resource server: a request is
@@ -117,30 +112,12 @@ public class SecurityConfiguration {
 	}
 
 	/**
-	 * Access tokens are checked against the keys users-service publishes, fetched through
-	 * the registry (any instance: they share the keys) and cached; a token signed by a
-	 * key not seen yet makes it fetch them again (users-service publishes a new key an
-	 * hour before it signs with it). The issuer must be the public URL, and the token not
-	 * expired.
+	 * Access tokens of users-service's authorization server
+	 * ({@link AccessTokenDecoders}).
 	 */
 	@Bean
-	JwtDecoder jwtDecoder(SecurityProperties properties, @LoadBalanced RestTemplate keysClient) {
-		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri().toString())
-			.restOperations(keysClient)
-			.build();
-		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<Jwt>(
-				JwtValidators.createDefaultWithIssuer(properties.publicUrl().toString())));
-		return decoder;
-	}
-
-	/** Fetches the signing keys from users-service, load-balanced. */
-	@Bean
-	@LoadBalanced
-	RestTemplate keysClient() {
-		SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
-		requests.setConnectTimeout(Duration.ofSeconds(1));
-		requests.setReadTimeout(Duration.ofSeconds(2));
-		return new RestTemplate(requests);
+	JwtDecoder jwtDecoder(Environment environment, LoadBalancerInterceptor loadBalancer) {
+		return AccessTokenDecoders.fromAuthorizationServer(environment, loadBalancer);
 	}
 
 }

@@ -7,9 +7,11 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 
 /**
- * users-service's HTTP API, load-balanced through Eureka ({@code lb://users-service}).
+ * users-service's internal lookups, load-balanced through Eureka
+ * ({@code lb://users-service}), with bugs-service's own access token (scope
+ * {@code users:lookup}; {@link UsersClientConfiguration}).
  */
-@FeignClient(name = "users-service", path = "/users")
+@FeignClient(name = "users-service", path = "/internal/users")
 interface UsersClient {
 
 	@GetMapping("/{id}")

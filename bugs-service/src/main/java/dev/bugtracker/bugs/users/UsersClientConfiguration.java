@@ -1,6 +1,8 @@
 package dev.bugtracker.bugs.users;
 
 import dev.bugtracker.loadbalancing.OutlierLoadBalancerConfiguration;
+import dev.bugtracker.platform.security.ServiceTokens;
+import feign.RequestInterceptor;
 import feign.Retryer;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -11,6 +13,7 @@ import org.springframework.cloud.openfeign.support.HttpMessageConverterCustomize
 import org.springframework.cloud.openfeign.EnableFeignClients;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
 
 /**
  * Enables the Feign client to users-service, load-balanced over instances that have not
@@ -36,6 +39,37 @@ class UsersClientConfiguration {
 		FeignHttpMessageConverters converters = new FeignHttpMessageConverters(customizers, cloudCustomizers);
 		converters.getConverters();
 		return converters;
+	}
+
+	/**
+	 * Every lookup carries bugs-service's own access token: users-service answers its
+	 * internal lookups (with email addresses) to services only. The caller's token is not
+	 * relayed: a lookup is bugs-service's need, not the user's, and the outbox makes some
+	 * long after the user's token expired.
+	 */
+	@Bean
+	RequestInterceptor serviceToken(ServiceTokens tokens) {
+		return (template) -> template.header(HttpHeaders.AUTHORIZATION, "Bearer " + token(tokens));
+	}
+
+	/**
+	 * The token, fetched from users-service itself: with no instance registered, the
+	 * lookup fails the same way as without a token to fetch (and does not count against
+	 * the breaker).
+	 */
+	private static String token(ServiceTokens tokens) {
+		try {
+			return tokens.accessToken();
+		}
+		catch (RuntimeException ex) {
+			for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+				if (cause instanceof IllegalStateException && cause.getMessage() != null
+						&& cause.getMessage().startsWith("No instances available for")) {
+					throw new NoUsersServiceInstanceException("no instance of users-service is registered", ex);
+				}
+			}
+			throw ex;
+		}
 	}
 
 	/** Three attempts: two instances failing at once is rare, three rarer. */

@@ -2,6 +2,7 @@ package dev.bugtracker.platform.outbox;
 
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -9,12 +10,14 @@ import dev.bugtracker.api.notificator.v1.NotificatorGrpc;
 import dev.bugtracker.platform.discovery.DiscoveryNameResolverAutoConfiguration;
 import dev.bugtracker.platform.discovery.DiscoveryNameResolverAutoConfiguration.DiscoveryNameResolverRegistration;
 import dev.bugtracker.platform.flyway.FlywayLocations;
+import dev.bugtracker.platform.security.ServiceTokens;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -23,7 +26,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.cloud.client.circuitbreaker.CircuitBreakerFactory;
 import org.springframework.context.annotation.Bean;
+import org.springframework.grpc.client.ChannelBuilderOptions;
 import org.springframework.grpc.client.GrpcChannelFactory;
+import org.springframework.grpc.client.interceptor.security.BearerTokenAuthenticationInterceptor;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -58,13 +63,24 @@ public final class OutboxAutoConfiguration {
 	@Bean
 	GrpcEmailSender grpcEmailSender(OutboxProperties properties, GrpcChannelFactory channels,
 			CircuitBreakerFactory<?, ?> circuitBreakers, ObjectProvider<ObservationRegistry> observations,
-			ObjectProvider<DiscoveryNameResolverRegistration> discovery) {
+			ObjectProvider<DiscoveryNameResolverRegistration> discovery, ObjectProvider<ServiceTokens> tokens,
+			ListableBeanFactory beans) {
 		// The discovery:/// scheme must be registered before the channel resolves its
 		// target.
 		discovery.ifAvailable((registration) -> {
 		});
+		// notificator takes calls from services with a token only: every call carries
+		// this service's (fetched or renewed as it expires, so the outbox keeps working
+		// across expiry; a call that cannot get one fails and is retried like any other).
+		// Looked up at the first call, not now: the service's tokens may depend on beans
+		// that depend on the outbox (users-service signs its own).
+		ChannelBuilderOptions options = ChannelBuilderOptions.defaults();
+		if (beans.getBeanNamesForType(ServiceTokens.class).length > 0) {
+			options = options.withInterceptors(
+					List.of(new BearerTokenAuthenticationInterceptor(() -> tokens.getObject().accessToken())));
+		}
 		NotificatorGrpc.NotificatorBlockingStub stub = NotificatorGrpc
-			.newBlockingStub(channels.createChannel(properties.channel()));
+			.newBlockingStub(channels.createChannel(properties.channel(), options));
 		return new GrpcEmailSender(stub, circuitBreakers.create(properties.circuitBreaker()), properties.deadline(),
 				observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}

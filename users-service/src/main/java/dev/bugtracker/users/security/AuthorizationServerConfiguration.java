@@ -2,6 +2,7 @@ package dev.bugtracker.users.security;
 
 import java.time.Clock;
 
+import dev.bugtracker.platform.security.ServiceTokens;
 import dev.bugtracker.users.user.User;
 import dev.bugtracker.users.user.UserService;
 
@@ -111,6 +112,12 @@ class AuthorizationServerConfiguration {
 	AccessTokens accessTokens(JwtEncoder encoder, SigningKeys keys, UserService users,
 			AuthorizationServerSettings settings) {
 		return new AccessTokens(encoder, keys, users, settings.getIssuer());
+	}
+
+	/** users-service's own tokens, for its outbox's calls to notificator. */
+	@Bean
+	ServiceTokens serviceTokens(AccessTokens tokens, Clock clock) {
+		return new LocalServiceTokens(tokens, clock);
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.security.Principal;
 
 import dev.bugtracker.users.user.UserService;
 
+import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.stereotype.Component;
 
@@ -37,6 +38,26 @@ public class Callers {
 		return this.users.findByEmail(caller.getName())
 			.orElseThrow(() -> new IllegalStateException("Authenticated as an unknown user"))
 			.getId();
+	}
+
+	/**
+	 * @param caller the caller, or null when anonymous
+	 * @param userId a user
+	 * @return whether the caller is that user or an admin
+	 */
+	public boolean mayManage(Principal caller, long userId) {
+		if (!(caller instanceof Authentication authentication)) {
+			return false;
+		}
+		if (authentication.getAuthorities()
+			.stream()
+			.anyMatch((granted) -> "ROLE_ADMIN".equals(granted.getAuthority()))) {
+			return true;
+		}
+		if (caller instanceof JwtAuthenticationToken token) {
+			return String.valueOf(userId).equals(token.getToken().getSubject());
+		}
+		return this.users.findByEmail(caller.getName()).map((user) -> user.getId() == userId).orElse(false);
 	}
 
 	/**

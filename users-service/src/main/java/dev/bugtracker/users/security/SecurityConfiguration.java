@@ -3,17 +3,20 @@ package dev.bugtracker.users.security;
 import java.time.Clock;
 
 import dev.bugtracker.platform.security.ProblemSecurityHandlers;
+import dev.bugtracker.platform.security.Secrets;
 import dev.bugtracker.platform.security.TokenAuthorities;
 import dev.bugtracker.platform.web.ProblemWriter;
 import dev.bugtracker.users.token.PersonalAccessTokenService;
 import dev.bugtracker.users.user.UserService;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -35,13 +38,25 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
  * Registration, the set-password link and the public profiles are open. Being someone
  * ({@code /users/me}, the personal access tokens) takes the account's email and password;
  * granting roles takes the ADMIN role. The gateway's exchange of personal access tokens
- * is open: the token is the credential, checked by the endpoint. The listing of users is
- * still open: it closes (admins only) when the services accept tokens (issue 10, in
- * progress).
+ * is open: the token is the credential, checked by the endpoint. Listing and searching
+ * users (with their email addresses) takes the ADMIN role; {@code GET /users/{id}} shows
+ * others a public profile without the email address. The internal lookups of the other
+ * services take a service's access token with the scope {@code users:lookup}
+ * ({@code client_credentials}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(LoginThrottleProperties.class)
 public class SecurityConfiguration {
+
+	/**
+	 * users-service registers bugs-service's client: it does not start without its
+	 * secret.
+	 */
+	@Bean
+	InitializingBean serviceClientSecrets(Environment environment) {
+		return () -> Secrets.require(environment, "bugtracker.security.clients.bugs-service-secret",
+				"BUGS_SERVICE_CLIENT_SECRET", "the secret of bugs-service's client at the authorization server");
+	}
 
 	@Bean
 	UserDetailsService accountDetailsService(UserService users) {
@@ -86,6 +101,10 @@ public class SecurityConfiguration {
 				.authenticated()
 				.requestMatchers("/users/*/roles/**")
 				.hasRole("ADMIN")
+				.requestMatchers(HttpMethod.GET, "/users")
+				.hasRole("ADMIN")
+				.requestMatchers("/internal/users/**")
+				.hasAuthority("SCOPE_users:lookup")
 				.anyRequest()
 				.permitAll());
 		return http.build();

@@ -9,7 +9,7 @@ public class UserNotFoundException extends RuntimeException {
 
 	private final long id;
 
-	UserNotFoundException(long id) {
+	public UserNotFoundException(long id) {
 		super("User " + id + " does not exist");
 		this.id = id;
 	}

@@ -77,7 +77,16 @@ class AuthorizationServerTest {
 		HttpResponse<String> created = post("/users", "application/json",
 				"{\"email\": \"" + email + "\", \"password\": \"" + password + "\"}");
 		assertThat(created.statusCode()).as(created.body()).isIn(201, 409);
-		long userId = ((Number) JsonPath.read(get("/users?email=" + email).body(), "$.content[0].id")).longValue();
+		long userId = ((Number) JsonPath.read(
+				this.http
+					.send(HttpRequest.newBuilder(uri("/users/me"))
+						.header("Authorization",
+								"Basic " + Base64.getEncoder()
+									.encodeToString((email + ":" + password).getBytes(StandardCharsets.UTF_8)))
+						.build(), HttpResponse.BodyHandlers.ofString())
+					.body(),
+				"$.id"))
+			.longValue();
 
 		String verifier = randomString();
 		String challenge = Base64.getUrlEncoder()

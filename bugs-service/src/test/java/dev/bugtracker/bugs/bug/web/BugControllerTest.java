@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerInterceptor;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
@@ -54,6 +55,10 @@ class BugControllerTest {
 
 	@MockitoBean
 	private BugService bugs;
+
+	/** The signing keys are never fetched here: the tokens come decoded. */
+	@MockitoBean
+	private LoadBalancerInterceptor loadBalancer;
 
 	@Test
 	void reportsTheTutorialsFormEncodedBugAnonymously() throws Exception {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerInterceptor;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
@@ -36,6 +37,10 @@ class BugsSecurityTest {
 
 	@MockitoBean
 	private BugService bugs;
+
+	/** The signing keys are never fetched here: the tokens come decoded. */
+	@MockitoBean
+	private LoadBalancerInterceptor loadBalancer;
 
 	@Test
 	void readingAndTheTutorialsReportTakeAToken() throws Exception {

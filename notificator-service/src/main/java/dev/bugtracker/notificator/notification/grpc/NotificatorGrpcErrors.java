@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.grpc.server.exception.GrpcExceptionHandler;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -48,6 +50,15 @@ class NotificatorGrpcErrors implements GrpcExceptionHandler {
 		if (exception instanceof TransientDataAccessException transientFailure) {
 			log.warn("Database unavailable: {}", transientFailure.getMessage());
 			return Status.UNAVAILABLE.withDescription("Temporarily unavailable; retry later").asException();
+		}
+		if (exception instanceof AuthenticationException refused) {
+			return Status.UNAUTHENTICATED
+				.withDescription("A service's valid access token is required: " + refused.getMessage())
+				.asException();
+		}
+		if (exception instanceof AccessDeniedException) {
+			return Status.PERMISSION_DENIED.withDescription("The access token lacks the scope notifications:send")
+				.asException();
 		}
 		log.error("Unexpected error in a gRPC call", exception);
 		return Status.INTERNAL.withDescription("Internal error; it has been logged").asException();

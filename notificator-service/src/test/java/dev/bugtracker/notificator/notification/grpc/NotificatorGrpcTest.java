@@ -5,14 +5,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.google.rpc.BadRequest;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import dev.bugtracker.api.notificator.v1.NotificatorGrpc;
 import dev.bugtracker.api.notificator.v1.SendEmailReply;
 import dev.bugtracker.api.notificator.v1.SendEmailRequest;
 import dev.bugtracker.platform.test.EmbeddedPostgresTestConfiguration;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -27,7 +35,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.grpc.client.interceptor.security.BearerTokenAuthenticationInterceptor;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -40,10 +61,15 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 @SpringBootTest(properties = { "eureka.client.enabled=false", "spring.grpc.server.port=0",
 		"spring.grpc.server.inprocess.name=" + NotificatorGrpcTest.SERVER })
-@Import(EmbeddedPostgresTestConfiguration.class)
+@Import({ EmbeddedPostgresTestConfiguration.class, NotificatorGrpcTest.Keys.class })
 class NotificatorGrpcTest {
 
 	static final String SERVER = "notificator-grpc-test";
+
+	/** The authorization server's key in these tests. */
+	static final RSAKey KEY = generateKey();
+
+	static final String ISSUER = "http://localhost:8080";
 
 	@TempDir
 	static Path mail;
@@ -60,7 +86,9 @@ class NotificatorGrpcTest {
 	@BeforeEach
 	void connect() {
 		this.channel = InProcessChannelBuilder.forName(SERVER).build();
-		this.notificator = NotificatorGrpc.newBlockingStub(this.channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+		this.notificator = NotificatorGrpc.newBlockingStub(this.channel)
+			.withInterceptors(bearer(token(KEY, ISSUER, "notifications:send", Duration.ofMinutes(5))))
+			.withDeadlineAfter(10, TimeUnit.SECONDS);
 	}
 
 	@AfterEach
@@ -130,6 +158,97 @@ class NotificatorGrpcTest {
 		assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
 	}
 
+	@Test
+	void sendsOnlyForAServiceTokenWithTheScope() {
+		SendEmailRequest request = request("test:" + UUID.randomUUID(), "someone@example.com", "Body");
+		assertThat(refusal(NotificatorGrpc.newBlockingStub(this.channel), request)).as("no token")
+			.isEqualTo(Status.Code.UNAUTHENTICATED);
+		assertThat(refusal(stub(bearer("not-a-token")), request)).as("malformed")
+			.isEqualTo(Status.Code.UNAUTHENTICATED);
+		assertThat(refusal(stub(bearer(token(KEY, ISSUER, "notifications:send", Duration.ofSeconds(-120)))), request))
+			.as("expired")
+			.isEqualTo(Status.Code.UNAUTHENTICATED);
+		assertThat(refusal(stub(bearer(token(generateKey(), ISSUER, "notifications:send", Duration.ofMinutes(5)))),
+				request))
+			.as("signed by an unknown key")
+			.isEqualTo(Status.Code.UNAUTHENTICATED);
+		assertThat(refusal(
+				stub(bearer(token(KEY, "http://elsewhere.example.com", "notifications:send", Duration.ofMinutes(5)))),
+				request))
+			.as("another issuer")
+			.isEqualTo(Status.Code.UNAUTHENTICATED);
+		assertThat(refusal(stub(bearer(token(KEY, ISSUER, "bugs:write", Duration.ofMinutes(5)))), request))
+			.as("without the scope")
+			.isEqualTo(Status.Code.PERMISSION_DENIED);
+		assertThat(emailsWithKey(request.getIdempotencyKey())).as("nothing was sent").isEmpty();
+	}
+
+	private NotificatorGrpc.NotificatorBlockingStub stub(ClientInterceptor credentials) {
+		return NotificatorGrpc.newBlockingStub(this.channel)
+			.withInterceptors(credentials)
+			.withDeadlineAfter(10, TimeUnit.SECONDS);
+	}
+
+	private static Status.Code refusal(NotificatorGrpc.NotificatorBlockingStub stub, SendEmailRequest request) {
+		try {
+			stub.sendEmail(request);
+			return Status.Code.OK;
+		}
+		catch (StatusRuntimeException ex) {
+			return ex.getStatus().getCode();
+		}
+	}
+
+	private static ClientInterceptor bearer(String token) {
+		return new BearerTokenAuthenticationInterceptor(token);
+	}
+
+	/** A service's access token, as users-service's authorization server signs them. */
+	private static String token(RSAKey key, String issuer, String scope, Duration validFor) {
+		Instant now = Instant.now();
+		Instant expiresAt = now.plus(validFor);
+		Instant issuedAt = validFor.isNegative() ? expiresAt.minus(Duration.ofMinutes(5)) : now;
+		JwtEncoder encoder = new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(key)));
+		JwtClaimsSet claims = JwtClaimsSet.builder()
+			.issuer(issuer)
+			.subject("bugs-service")
+			.issuedAt(issuedAt)
+			.expiresAt(expiresAt)
+			.claim("scope", List.of(scope))
+			.build();
+		return encoder
+			.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).keyId(key.getKeyID()).build(),
+					claims))
+			.getTokenValue();
+	}
+
+	private static RSAKey generateKey() {
+		try {
+			return new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate();
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * The keys of the authorization server, which the real decoder fetches from
+	 * users-service: here the test's own, with the same checks (signature, issuer,
+	 * expiry).
+	 */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class Keys {
+
+		@Bean
+		@Primary
+		JwtDecoder testTokens() throws JOSEException {
+			NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(KEY.toRSAPublicKey()).build();
+			decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(ISSUER));
+			return decoder;
+		}
+
+	}
+
 	private static SendEmailRequest request(String key, String email, String content) {
 		return SendEmailRequest.newBuilder()
 			.setEmail(email)
@@ -139,7 +258,7 @@ class NotificatorGrpcTest {
 			.build();
 	}
 
-	private static List<String> emailsWithKey(String key) throws IOException {
+	private static List<String> emailsWithKey(String key) {
 		try (Stream<Path> files = Files.list(mail)) {
 			return files.filter((file) -> file.toString().endsWith(".eml")).map((file) -> {
 				try {
@@ -149,6 +268,9 @@ class NotificatorGrpcTest {
 					throw new IllegalStateException(ex);
 				}
 			}).filter((eml) -> eml.contains("X-Idempotency-Key: " + key)).toList();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 

@@ -115,14 +115,22 @@ class UserController {
 		return AccountResponse.of(user, this.users.rolesOf(user));
 	}
 
+	/**
+	 * A user: everything for themselves and admins, a public profile without the email
+	 * address for everyone else.
+	 * @param id the user
+	 * @param caller who is asking, if anyone
+	 * @return the user
+	 */
 	@GetMapping("/{id}")
-	UserResponse get(@PathVariable long id) {
-		return UserResponse.of(this.users.get(id));
+	UserResponse get(@PathVariable long id, Principal caller) {
+		User user = this.users.get(id);
+		return (this.callers.mayManage(caller, id)) ? UserResponse.of(user) : UserResponse.publicProfileOf(user);
 	}
 
 	/**
-	 * List users, optionally by email, a page at a time, with the strict paging of every
-	 * list endpoint ({@link Paging}).
+	 * List users (admins only), optionally by email, a page at a time, with the strict
+	 * paging of every list endpoint ({@link Paging}).
 	 * @param email only the user with this email (any case)
 	 * @param sort {@code id}, {@code email} or {@code createdAt}, each optionally
 	 * followed by {@code ,desc}; by id when absent

@@ -19,7 +19,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * errors (malformed JSON, validation, media types, sizes) are mapped by the platform's
  * {@code ProblemDetailsAdvice}.
  */
-@RestControllerAdvice(assignableTypes = UserController.class)
+@RestControllerAdvice(assignableTypes = { UserController.class, InternalUserController.class })
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class UserErrors {
 

@@ -28,6 +28,8 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -39,7 +41,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 /**
  * The HTTP mapping of users: status codes, media types and problem bodies.
  */
-@WebMvcTest(UserController.class)
+@WebMvcTest({ UserController.class, InternalUserController.class })
 @ImportAutoConfiguration(WebSupportAutoConfiguration.class)
 @Import({ SecurityConfiguration.class, Callers.class })
 class UserControllerTest {
@@ -180,7 +182,10 @@ class UserControllerTest {
 			.willAnswer((call) -> new PageImpl<>(List.of(ALICE), call.getArgument(1, Pageable.class), 1));
 
 		this.mvc
-			.perform(get("/users").param("email", "alice@example.com").param("size", "5").param("sort", "email,desc"))
+			.perform(get("/users").with(admin())
+				.param("email", "alice@example.com")
+				.param("size", "5")
+				.param("sort", "email,desc"))
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.content[0].email").value("alice@example.com"))
 			.andExpect(jsonPath("$.page.size").value(5))
@@ -194,7 +199,7 @@ class UserControllerTest {
 		given(this.users.list(any(), any()))
 			.willAnswer((call) -> new PageImpl<>(List.of(ALICE), call.getArgument(1, Pageable.class), 1));
 
-		this.mvc.perform(get("/users")).andExpect(status().isOk());
+		this.mvc.perform(get("/users").with(admin())).andExpect(status().isOk());
 		then(this.users).should().list(null, PageRequest.of(0, 20, Sort.by("id")));
 	}
 
@@ -202,12 +207,65 @@ class UserControllerTest {
 	void refusesBadPagingWith400NamingTheParameterInsteadOfCorrectingIt() throws Exception {
 		for (String[] bad : new String[][] { { "page", "-1" }, { "size", "abc" }, { "size", "0" }, { "size", "101" },
 				{ "sort", "password" }, { "sort", "desc" }, { "page", "x" } }) {
-			this.mvc.perform(get("/users").param(bad[0], bad[1]))
+			this.mvc.perform(get("/users").with(admin()).param(bad[0], bad[1]))
 				.andExpect(status().isBadRequest())
 				.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
 				.andExpect(jsonPath("$.errors[0].field").value(bad[0]));
 		}
 		verifyNoInteractions(this.users);
+	}
+
+	@Test
+	void listingUsersTakesAnAdminAndOthersSeeAProfileWithoutTheEmailAddress() throws Exception {
+		given(this.users.get(7L)).willReturn(ALICE);
+
+		this.mvc.perform(get("/users"))
+			.andExpect(status().isUnauthorized())
+			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
+		this.mvc
+			.perform(get("/users")
+				.with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.jwt()
+					.jwt((token) -> token.subject("8"))))
+			.andExpect(status().isForbidden())
+			.andExpect(jsonPath("$.detail").value("This needs the role ADMIN"));
+		this.mvc.perform(get("/users/7"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.displayName").value("Alice"))
+			.andExpect(jsonPath("$.email").doesNotExist());
+		this.mvc.perform(get("/users/7")
+			.with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.jwt()
+				.jwt((token) -> token.subject("7"))))
+			.andExpect(jsonPath("$.email").value("alice@example.com"));
+		this.mvc.perform(get("/users/7").with(admin())).andExpect(jsonPath("$.email").value("alice@example.com"));
+		verify(this.users, never()).list(any(), any());
+	}
+
+	private static org.springframework.test.web.servlet.request.RequestPostProcessor admin() {
+		return org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user("root")
+			.roles("USER", "ADMIN");
+	}
+
+	@Test
+	void internalLookupsTakeAServiceTokenWithTheLookupScope() throws Exception {
+		given(this.users.get(7L)).willReturn(ALICE);
+
+		this.mvc.perform(get("/internal/users/7")).andExpect(status().isUnauthorized());
+		this.mvc.perform(get("/internal/users/7").with(admin())).andExpect(status().isForbidden());
+		this.mvc
+			.perform(get("/internal/users/7")
+				.with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.jwt()
+					.jwt((token) -> token.subject("bugs-service"))
+					.authorities(new org.springframework.security.core.authority.SimpleGrantedAuthority(
+							"SCOPE_users:lookup"))))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.email").value("alice@example.com"));
+		given(this.users.get(99L)).willThrow(new dev.bugtracker.users.user.UserNotFoundException(99L));
+		this.mvc.perform(get("/internal/users/99")
+			.with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.jwt()
+				.jwt((token) -> token.subject("bugs-service"))
+				.authorities(
+						new org.springframework.security.core.authority.SimpleGrantedAuthority("SCOPE_users:lookup"))))
+			.andExpect(status().isNotFound());
 	}
 
 }

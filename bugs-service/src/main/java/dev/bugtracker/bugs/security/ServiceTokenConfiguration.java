@@ -1,0 +1,73 @@
+package dev.bugtracker.bugs.security;
+
+import java.time.Duration;
+
+import dev.bugtracker.platform.security.Secrets;
+import dev.bugtracker.platform.security.ServiceTokens;
+
+import org.springframework.cloud.client.loadbalancer.LoadBalancerInterceptor;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.http.converter.FormHttpMessageConverter;
+import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.ClientCredentialsOAuth2AuthorizedClientProvider;
+import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.endpoint.RestClientClientCredentialsTokenResponseClient;
+import org.springframework.security.oauth2.client.http.OAuth2ErrorResponseErrorHandler;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.http.converter.OAuth2AccessTokenResponseHttpMessageConverter;
+import org.springframework.web.client.RestClient;
+
+/**
+ * bugs-service as an OAuth2 client of users-service's authorization server: the client
+ * {@code bugs-service} (secret {@code BUGS_SERVICE_CLIENT_SECRET}, required), scopes
+ * {@code users:lookup} (the internal users lookups) and {@code notifications:send} (gRPC
+ * to notificator). The token endpoint is reached through the registry, like any call to
+ * users-service.
+ */
+@Configuration(proxyBeanMethods = false)
+class ServiceTokenConfiguration {
+
+	@Bean
+	ServiceTokens serviceTokens(Environment environment, LoadBalancerInterceptor loadBalancer) {
+		String secret = Secrets.require(environment, "bugtracker.security.clients.bugs-service-secret",
+				"BUGS_SERVICE_CLIENT_SECRET",
+				"the secret bugs-service authenticates with at the authorization server (users-service)");
+		ClientRegistration registration = ClientRegistration.withRegistrationId(ClientCredentialsTokens.REGISTRATION)
+			.clientId("bugs-service")
+			.clientSecret(secret)
+			.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+			.scope("users:lookup", "notifications:send")
+			.tokenUri("http://users-service/oauth2/token")
+			.build();
+		SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
+		requests.setConnectTimeout(Duration.ofSeconds(1));
+		requests.setReadTimeout(Duration.ofSeconds(2));
+		RestClient tokenEndpoint = RestClient.builder()
+			.requestFactory(requests)
+			.requestInterceptor(loadBalancer)
+			.messageConverters((converters) -> {
+				converters.clear();
+				converters.add(new FormHttpMessageConverter());
+				converters.add(new OAuth2AccessTokenResponseHttpMessageConverter());
+			})
+			.defaultStatusHandler(new OAuth2ErrorResponseErrorHandler())
+			.build();
+		RestClientClientCredentialsTokenResponseClient tokenClient = new RestClientClientCredentialsTokenResponseClient();
+		tokenClient.setRestClient(tokenEndpoint);
+		ClientCredentialsOAuth2AuthorizedClientProvider provider = new ClientCredentialsOAuth2AuthorizedClientProvider();
+		provider.setAccessTokenResponseClient(tokenClient);
+		InMemoryClientRegistrationRepository registrations = new InMemoryClientRegistrationRepository(registration);
+		AuthorizedClientServiceOAuth2AuthorizedClientManager manager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(
+				registrations, new InMemoryOAuth2AuthorizedClientService(registrations));
+		manager.setAuthorizedClientProvider(provider);
+		return new ClientCredentialsTokens(manager);
+	}
+
+}

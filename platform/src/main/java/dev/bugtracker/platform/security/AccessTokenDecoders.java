@@ -1,0 +1,59 @@
+package dev.bugtracker.platform.security;
+
+import java.time.Duration;
+
+import org.springframework.core.env.Environment;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.web.client.RestTemplate;
+
+/**
+ * Decoders of the access tokens of users-service's authorization server, for the services
+ * that accept them (bugs-service over HTTP, notificator over gRPC).
+ * <p>
+ * The keys are fetched from {@code bugtracker.security.jwk-set-uri} (by default
+ * users-service's JWKS, through the registry: any instance, they share the keys) and
+ * cached; a token signed by a key not seen yet makes the decoder fetch them again
+ * (users-service publishes a new key an hour before it signs with it). A token must name
+ * {@code bugtracker.security.public-url} as its issuer, and not be expired.
+ */
+public final class AccessTokenDecoders {
+
+	/** Where the signing keys are by default: users-service, through the registry. */
+	public static final String DEFAULT_JWK_SET_URI = "http://users-service/oauth2/jwks";
+
+	private AccessTokenDecoders() {
+	}
+
+	/**
+	 * @param environment the service's environment
+	 * @param loadBalancer resolves {@code http://<service-id>/} through the registry
+	 * @return the decoder
+	 * @throws IllegalStateException if the public URL is not configured
+	 */
+	public static JwtDecoder fromAuthorizationServer(Environment environment,
+			ClientHttpRequestInterceptor loadBalancer) {
+		String issuer = environment.getProperty("bugtracker.security.public-url");
+		if (issuer == null || issuer.isBlank()) {
+			throw new IllegalStateException("bugtracker.security.public-url is not set: it must be the issuer of the "
+					+ "access tokens, the URL people reach the system at (PUBLIC_URL)");
+		}
+		SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
+		requests.setConnectTimeout(Duration.ofSeconds(1));
+		requests.setReadTimeout(Duration.ofSeconds(2));
+		RestTemplate keys = new RestTemplate(requests);
+		keys.getInterceptors().add(loadBalancer);
+		NimbusJwtDecoder decoder = NimbusJwtDecoder
+			.withJwkSetUri(environment.getProperty("bugtracker.security.jwk-set-uri", DEFAULT_JWK_SET_URI))
+			.restOperations(keys)
+			.build();
+		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<Jwt>(JwtValidators.createDefaultWithIssuer(issuer)));
+		return decoder;
+	}
+
+}

@@ -81,7 +81,9 @@ LUA
 # run_wrk SECONDS CONNECTIONS URL [post-user] -> "rps p50 p99 errors requests"
 run_wrk() {
   local seconds=$1 connections=$2 url=$3 mode=${4:-get} out
-  out=$(wrk -t"$THREADS" -c"$connections" -d"${seconds}s" --timeout 10s -s "$WORK/report.lua" "$url" \
+  # WRK_HEADER: one header every request carries (the credentials of the authenticated paths).
+  out=$(wrk -t"$THREADS" -c"$connections" -d"${seconds}s" --timeout 10s ${WRK_HEADER:+-H "$WRK_HEADER"} \
+    -s "$WORK/report.lua" "$url" \
     -- "$RUN_ID-$RANDOM" "$mode" 2>&1) || die "wrk failed: $out"
   printf '%s\n' "$out" | sed -n 's/^RESULT //p'
 }
@@ -142,10 +144,25 @@ printf 'Seeding: one user to read, 200 open bugs to list ...\n'
 user=$(curl -sf -XPOST "$GATEWAY/users" -H 'Content-Type: application/json' \
   -d "{\"email\": \"bench-reader-$RUN_ID@example.com\"}" | sed -n 's/.*"id":\([0-9]*\).*/\1/p')
 [ -n "$user" ] || die "could not create the user to read"
+# A user with a password and a personal access token, for the authenticated paths (issue 10).
+auth_email="bench-auth-$RUN_ID@example.com"
+curl -sf -o /dev/null -XPOST "$GATEWAY/users" -H 'Content-Type: application/json' \
+  -d "{\"email\": \"$auth_email\", \"password\": \"bench password $RUN_ID\"}" || die "could not sign up"
+pat=$(curl -sf -u "$auth_email:bench password $RUN_ID" -XPOST "$GATEWAY/auth/tokens" -H 'Content-Type: application/json' \
+  -d '{"name": "bench", "scopes": ["bugs:read", "bugs:write"], "expiresInDays": 1}' \
+  | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+[ -n "$pat" ] || die "could not create the personal access token"
+# A 5-minute access token of that user, as the gateway gets one for the personal access token.
+access_token() {
+  curl -sf -XPOST "$USERS/internal/tokens/exchange" -H "Authorization: Bearer $pat" \
+    | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p'
+}
+first_bug=""
 for ((i = 0; i < 200; i++)); do
   # The tutorial's anonymous report (bugtracker.security.anonymous-reports, on locally).
-  curl -sf -o /dev/null -XPOST "$GATEWAY/bugs/create" -H 'Content-Type: application/json' \
-    -d "{\"bug\": \"Benchmark bug $RUN_ID-$i\"}" || die "could not create bug $i"
+  bug=$(curl -sf -XPOST "$GATEWAY/bugs/create" -H 'Content-Type: application/json' \
+    -d "{\"bug\": \"Benchmark bug $RUN_ID-$i\"}" | sed -n 's/^{"id":\([0-9]*\).*/\1/p') || die "could not create bug $i"
+  first_bug=${first_bug:-$bug}
 done
 
 # CPU time the hypervisor gave to other guests: on a shared virtual machine it can halve the figures.
@@ -172,6 +189,16 @@ measure "GET /users/{id}, gateway" "$CONNECTIONS" "$GATEWAY/users/$user"
 measure "GET /bugs?status=OPEN&size=20, gateway" "$CONNECTIONS" "$GATEWAY/bugs?status=OPEN&size=20"
 # Twice the connections, once warm: no request may be refused (bulkheads, connection pools).
 WARMUP=10 measure "GET /users/{id}, gateway, 64 conn." 64 "$GATEWAY/users/$user"
+# What checking credentials costs: the same read without a token (public-read), with an access
+# token (a JWT, checked by bugs-service against the cached keys) and with a personal access token
+# (exchanged by the gateway for a JWT, cached up to 30 s); and the caller's own account.
+measure "GET /bugs/{id}, gateway, no token" "$CONNECTIONS" "$GATEWAY/bugs/$first_bug"
+WRK_HEADER="Authorization: Bearer $(access_token)" \
+  measure "GET /bugs/{id}, gateway, JWT" "$CONNECTIONS" "$GATEWAY/bugs/$first_bug"
+WRK_HEADER="Authorization: Bearer $pat" measure "GET /bugs/{id}, gateway, PAT" "$CONNECTIONS" "$GATEWAY/bugs/$first_bug"
+WRK_HEADER="Authorization: Bearer $(access_token)" \
+  measure "GET /users/me, gateway, JWT" "$CONNECTIONS" "$GATEWAY/users/me"
+WRK_HEADER="Authorization: Bearer $pat" measure "GET /users/me, gateway, PAT" "$CONNECTIONS" "$GATEWAY/users/me"
 # Last: every new user queues a welcome email, and delivering that backlog (minutes of it) would load
 # the machine during any measurement that came after.
 measure "POST /users, gateway" "$CONNECTIONS" "$GATEWAY/users" post-user
@@ -182,6 +209,11 @@ rss=$(rss_table)
 read -r direct_rps _ <<<"${result["GET /users/{id}, direct"]}"
 read -r gateway_rps _ gateway_p99 _ <<<"${result["GET /users/{id}, gateway"]}"
 ratio=$(awk -v g="$gateway_rps" -v d="$direct_rps" 'BEGIN { printf "%.0f", 100 * g / d }')
+read -r open_rps _ <<<"${result["GET /bugs/{id}, gateway, no token"]}"
+read -r jwt_rps _ <<<"${result["GET /bugs/{id}, gateway, JWT"]}"
+read -r pat_rps _ <<<"${result["GET /bugs/{id}, gateway, PAT"]}"
+jwt_ratio=$(awk -v a="$jwt_rps" -v o="$open_rps" 'BEGIN { printf "%.0f", 100 * a / o }')
+pat_ratio=$(awk -v a="$pat_rps" -v o="$open_rps" 'BEGIN { printf "%.0f", 100 * a / o }')
 
 section="$WORK/section-$major.md"
 {
@@ -193,7 +225,9 @@ section="$WORK/section-$major.md"
     "$jvm_opts" "$WARMUP" "$DURATION" "$steal"
   printf '| path | conn. | req/s | p50 | p99 | errors |\n|---|---|---|---|---|---|\n'
   for name in "GET /users/{id}, direct" "GET /users/{id}, gateway" "GET /bugs?status=OPEN&size=20, gateway" \
-      "GET /users/{id}, gateway, 64 conn." "POST /users, gateway"; do
+      "GET /users/{id}, gateway, 64 conn." "GET /bugs/{id}, gateway, no token" "GET /bugs/{id}, gateway, JWT" \
+      "GET /bugs/{id}, gateway, PAT" "GET /users/me, gateway, JWT" "GET /users/me, gateway, PAT" \
+      "POST /users, gateway"; do
     read -r rps p50 p99 errors requests <<<"${result[$name]}"
     connections=$CONNECTIONS
     [[ "$name" == *"64 conn."* ]] && connections=64
@@ -203,6 +237,8 @@ section="$WORK/section-$major.md"
   printf '\n'
   printf -- '- gateway/direct throughput (GET /users/{id}): **%s %%** (target ≥ 75 %%)\n' "$ratio"
   printf -- '- p99 through the gateway at %d connections: **%s ms** (target < 25 ms)\n' "$CONNECTIONS" "$gateway_p99"
+  printf -- '- GET /bugs/{id} with a JWT: **%s %%** of the throughput without a token (target ≥ 90 %%); with a personal access token: **%s %%** (target ≥ 85 %%)\n' \
+    "$jwt_ratio" "$pat_ratio"
   printf -- '- cold start of `scripts/local.sh up` to the first routed request: **%s** (target ≤ 20 s)\n' "$startup"
   printf -- '- RSS after the load (target ≤ 1.2 GiB in all):\n\n| service | RSS |\n|---|---|\n%s\n' "$rss"
 } >"$section"

@@ -1,6 +1,7 @@
 package dev.bugtracker.bugs;
 
-import org.springframework.boot.SpringApplication;
+import dev.bugtracker.platform.startup.Startup;
+
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
@@ -10,7 +11,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class BugsApplication {
 
 	public static void main(String[] args) {
-		SpringApplication.run(BugsApplication.class, args);
+		Startup.run(BugsApplication.class, args);
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.bugtracker.notificator;
 
-import org.springframework.boot.SpringApplication;
+import dev.bugtracker.platform.startup.Startup;
+
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
@@ -10,7 +11,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class NotificatorApplication {
 
 	public static void main(String[] args) {
-		SpringApplication.run(NotificatorApplication.class, args);
+		Startup.run(NotificatorApplication.class, args);
 	}
 
 }

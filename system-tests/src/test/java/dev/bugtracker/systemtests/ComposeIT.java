@@ -128,11 +128,16 @@ class ComposeIT {
 	@Test
 	@Order(2)
 	void theEurekaDashboardListsEveryService() {
-		HttpResponse<String> apps = this.stack.get(this.stack.registryPort, "/eureka/apps");
+		java.net.URI registry = java.net.URI.create("http://127.0.0.1:" + this.stack.registryPort + "/");
+		// The docker profile's registry takes its credentials only.
+		assertThat(this.stack.get(this.stack.registryPort, "/eureka/apps").statusCode()).isEqualTo(401);
+		HttpResponse<String> apps = this.stack.send(HttpRequest.newBuilder(registry.resolve("/eureka/apps"))
+			.header("Accept", "application/json")
+			.header("Authorization", this.stack.registryAuthorization));
 		List<String> names = JsonPath.read(apps.body(), "$.applications.application[*].name");
 		assertThat(names).containsAll(Stack.APPLICATIONS);
 		HttpResponse<String> dashboard = this.stack
-			.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + this.stack.registryPort + "/")));
+			.send(HttpRequest.newBuilder(registry).header("Authorization", this.stack.registryAuthorization));
 		assertThat(dashboard.body()).contains(Stack.APPLICATIONS);
 	}
 

@@ -47,6 +47,9 @@ final class ComposeStack implements AutoCloseable {
 
 	final int registryPort = Stack.freePort();
 
+	/** HTTP Basic of the registry's credentials (required in the docker profile). */
+	final String registryAuthorization;
+
 	final int mailPort = Stack.freePort();
 
 	// HTTP/1.1 only: the client's default h2c upgrade request makes MailDev (Node.js with
@@ -63,11 +66,13 @@ final class ComposeStack implements AutoCloseable {
 		Map<String, String> env = new LinkedHashMap<>();
 		SecureRandom random = new SecureRandom();
 		for (String key : List.of("POSTGRES_PASSWORD", "USERS_DB_PASSWORD", "BUGS_DB_PASSWORD",
-				"NOTIFICATOR_DB_PASSWORD", "BUGS_SERVICE_CLIENT_SECRET")) {
+				"NOTIFICATOR_DB_PASSWORD", "BUGS_SERVICE_CLIENT_SECRET", "EUREKA_PASSWORD")) {
 			byte[] bytes = new byte[18];
 			random.nextBytes(bytes);
 			env.put(key, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
 		}
+		this.registryAuthorization = "Basic " + Base64.getEncoder()
+			.encodeToString(("eureka:" + env.get("EUREKA_PASSWORD")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
 		env.putAll(baseImages);
 		env.put("IMAGE_PREFIX", IMAGE_PREFIX);
 		env.put("GATEWAY_PORT", String.valueOf(this.gatewayPort));

@@ -82,22 +82,96 @@ class RegistryPeersIT {
 			});
 	}
 
+	/**
+	 * In the docker profile (and k8s) the registry takes registrations and reads only
+	 * with its credentials, and does not start without its password.
+	 */
+	@Test
+	void theDockerProfileRefusesRegistrationsWithoutTheCredentials() throws Exception {
+		int port = Stack.freePort();
+		Path root = Path.of(System.getProperty("bugtracker.root", ".."));
+		String version = System.getProperty("bugtracker.version", "0.1.0-SNAPSHOT");
+		Path jar = root.resolve("registry/target/registry-" + version + ".jar");
+		Path workdir = Path.of(System.getProperty("bugtracker.workdir", "target/stack"))
+			.resolve("credentials-" + System.currentTimeMillis());
+		Files.createDirectories(workdir);
+		List<String> arguments = List.of("--server.port=" + port, "--server.address=127.0.0.1",
+				"--spring.profiles.active=docker");
+		ServiceProcess withoutPassword = new ServiceProcess("registry-without-password", jar, workdir, Map.of(),
+				arguments);
+		try {
+			withoutPassword.start();
+			Awaitility.await("the registry without a password exits")
+				.atMost(Duration.ofSeconds(120))
+				.pollInterval(Duration.ofMillis(250))
+				.until(() -> !withoutPassword.isAlive());
+			assertThat(withoutPassword.logText()).contains("EUREKA_PASSWORD is not set");
+		}
+		finally {
+			withoutPassword.stop();
+		}
+		String password = java.util.UUID.randomUUID().toString();
+		ServiceProcess registry = new ServiceProcess("registry-with-credentials", jar, workdir,
+				Map.of("EUREKA_PASSWORD", password), arguments);
+		try {
+			registry.start();
+			awaitUp(registry, port);
+			assertThat(register(port, "INTRUDER", null)).as("without credentials").isEqualTo(401);
+			assertThat(register(port, "INTRUDER", basic("eureka", "guessed"))).as("with a wrong password")
+				.isEqualTo(401);
+			assertThat(status(port, "/eureka/apps/INTRUDER", basic("eureka", password))).as("nothing registered")
+				.isEqualTo(404);
+			assertThat(register(port, "USERS-SERVICE", basic("eureka", password))).as("with the credentials")
+				.isEqualTo(204);
+			assertThat(status(port, "/eureka/apps/USERS-SERVICE", basic("eureka", password))).isEqualTo(200);
+			assertThat(status(port, "/eureka/apps", null)).as("reading without credentials").isEqualTo(401);
+			assertThat(status(port, "/", null)).as("the dashboard without credentials").isEqualTo(401);
+		}
+		finally {
+			registry.signalStop();
+			registry.stop();
+		}
+	}
+
+	private static String basic(String user, String password) {
+		return "Basic " + java.util.Base64.getEncoder()
+			.encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+	}
+
 	/** Registers an instance the way a Eureka client does, through the REST API. */
 	private void register(int port, String app) {
+		int status = register(port, app, null);
+		assertThat(status).as("registering %s", app).isEqualTo(204);
+	}
+
+	private int register(int port, String app, String authorization) {
 		String instance = """
 				{"instance": {"instanceId": "%1$s:1", "app": "%1$s", "hostName": "127.0.0.1", "ipAddr": "127.0.0.1",
 				 "vipAddress": "%1$s", "status": "UP", "port": {"$": 9, "@enabled": "true"},
 				 "dataCenterInfo": {"@class": "com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo", "name": "MyOwn"}}}
 				"""
 			.formatted(app);
-		HttpResponse<String> response = send(HttpRequest.newBuilder(uri(port, "/eureka/apps/" + app))
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(port, "/eureka/apps/" + app))
 			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(instance)));
-		assertThat(response.statusCode()).as("registering %s: %s", app, response.body()).isEqualTo(204);
+			.POST(HttpRequest.BodyPublishers.ofString(instance));
+		if (authorization != null) {
+			request.header("Authorization", authorization);
+		}
+		return send(request).statusCode();
 	}
 
 	private int status(int port, String path) {
-		return send(HttpRequest.newBuilder(uri(port, path)).header("Accept", "application/json").GET()).statusCode();
+		return status(port, path, null);
+	}
+
+	private int status(int port, String path, String authorization) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(port, path))
+			.header("Accept", "application/json")
+			.GET();
+		if (authorization != null) {
+			request.header("Authorization", authorization);
+		}
+		return send(request).statusCode();
 	}
 
 	private HttpResponse<String> send(HttpRequest.Builder request) {

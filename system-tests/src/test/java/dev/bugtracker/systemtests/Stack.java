@@ -138,6 +138,15 @@ final class Stack implements AutoCloseable {
 		this.postgres = startPostgres();
 	}
 
+	/**
+	 * @param name a service's database
+	 * @return a connection to it, as the service's own database user would have one
+	 * @throws java.sql.SQLException if it cannot be had
+	 */
+	java.sql.Connection connect(String name) throws java.sql.SQLException {
+		return java.sql.DriverManager.getConnection(this.postgres.getJdbcUrl("postgres", name));
+	}
+
 	private String database(String name) {
 		return "--spring.datasource.url=" + this.postgres.getJdbcUrl("postgres", name);
 	}
@@ -209,7 +218,7 @@ final class Stack implements AutoCloseable {
 	 * @return the account
 	 */
 	Account signUp(String email) {
-		String password = "password of " + email;
+		String password = "password " + Integer.toHexString(email.hashCode()) + "-" + email.length();
 		HttpResponse<String> registered = json("POST", this.gatewayPort, "/users",
 				"{\"email\": \"" + email + "\", \"password\": \"" + password + "\"}");
 		if (registered.statusCode() != 201) {

@@ -1,6 +1,7 @@
 package dev.bugtracker.users;
 
-import org.springframework.boot.SpringApplication;
+import dev.bugtracker.platform.startup.Startup;
+
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
@@ -10,7 +11,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class UsersApplication {
 
 	public static void main(String[] args) {
-		SpringApplication.run(UsersApplication.class, args);
+		Startup.run(UsersApplication.class, args);
 	}
 
 }

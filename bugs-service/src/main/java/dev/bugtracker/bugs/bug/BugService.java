@@ -133,6 +133,10 @@ public class BugService {
 
 	public Bug assign(long id, Long userId, Actor actor) {
 		actor.requireUser();
+		// Refused before users-service is asked whether the assignee exists; checked
+		// again
+		// below, on the bug as the transaction reads it.
+		actor.requireMayChange(find(id));
 		requireUser("userId", userId);
 		return inTransaction(() -> reassign(id, userId, actor));
 	}

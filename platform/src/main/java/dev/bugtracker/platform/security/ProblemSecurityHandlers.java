@@ -66,7 +66,7 @@ public class ProblemSecurityHandlers
 			problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED,
 					"Authentication is required: send the account's email and password (HTTP Basic) "
 							+ "or an access token (Bearer)");
-			response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"bugtracker\", Bearer");
+			response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer, Basic realm=\"bugtracker\"");
 		}
 		else {
 			problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED,

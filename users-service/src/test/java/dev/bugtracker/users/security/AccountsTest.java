@@ -90,7 +90,7 @@ class AccountsTest {
 			assertThat(refused.statusCode()).isEqualTo(401);
 			assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 			assertThat(refused.headers().firstValue("WWW-Authenticate"))
-				.hasValueSatisfying((value) -> assertThat(value).startsWith("Basic"));
+				.hasValueSatisfying((value) -> assertThat(value).startsWith("Bearer").contains("Basic realm="));
 			assertThat((Integer) JsonPath.read(refused.body(), "$.status")).isEqualTo(401);
 		}
 	}

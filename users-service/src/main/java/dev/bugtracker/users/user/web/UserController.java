@@ -53,7 +53,8 @@ class UserController {
 	 */
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<UserResponse> create(@Valid @RequestBody CreateUserRequest request) {
-		User user = this.users.register(request.email(), request.displayName(), request.password());
+		User user = this.users.register(request.email(), request.displayName(),
+				PasswordRules.encodable(request.password()));
 		return ResponseEntity.created(URI.create("/users/" + user.getId())).body(UserResponse.of(user));
 	}
 
@@ -76,7 +77,7 @@ class UserController {
 	 */
 	@PostMapping(path = "/password", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<Void> setPassword(@Valid @RequestBody SetPasswordRequest request) {
-		this.users.setPassword(request.token(), request.password());
+		this.users.setPassword(request.token(), PasswordRules.encodable(request.password()));
 		return ResponseEntity.noContent().build();
 	}
 

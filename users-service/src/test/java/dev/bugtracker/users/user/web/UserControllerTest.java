@@ -268,4 +268,17 @@ class UserControllerTest {
 			.andExpect(status().isNotFound());
 	}
 
+	@Test
+	void refusesPasswordsLongerThanBcryptReadsWith400NamingThem() throws Exception {
+		for (String password : new String[] { "x".repeat(73), "é".repeat(40) }) {
+			this.mvc
+				.perform(post("/users").contentType(MediaType.APPLICATION_JSON)
+					.content("{\"email\": \"long@example.com\", \"password\": \"" + password + "\"}"))
+				.andExpect(status().isBadRequest())
+				.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+				.andExpect(jsonPath("$.errors[0].field").value("password"));
+		}
+		verifyNoInteractions(this.users);
+	}
+
 }

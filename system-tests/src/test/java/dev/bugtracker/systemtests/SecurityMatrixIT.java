@@ -1,0 +1,301 @@
+package dev.bugtracker.systemtests;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every route of users-service and bugs-service, through the gateway, with every kind of
+ * credential: none, a malformed token, an expired one, one signed by an unknown key, one
+ * of another issuer, a valid token of another user, a valid token without the role or
+ * scope, and a valid one. Each answer must be what the rules say: 401 (with
+ * {@code WWW-Authenticate: Bearer} and a problem body), 403 (a problem body), or neither.
+ * <p>
+ * The routes come from the services' OpenAPI descriptions: a route without a rule here
+ * fails the test. The tokens are made the way the authorization server makes them: the
+ * expired one and the one of another issuer are signed with the server's real key, read
+ * from users-service's database, so that only the claim at fault differs.
+ */
+@ExtendWith(StackExtension.class)
+class SecurityMatrixIT {
+
+	/** Who may call a route. */
+	enum Rule {
+
+		/** Anyone, with or without a token (users-service does not check scopes). */
+		OPEN,
+		/** Any user. */
+		USER,
+		/** Admins only. */
+		ADMIN,
+		/** Anyone without a token (public-read); a token needs a bugs scope. */
+		BUGS_READ,
+		/** Anyone without a token (anonymous-reports); a token needs bugs:write. */
+		BUGS_REPORT,
+		/** Any user whose token has bugs:write. */
+		BUGS_WRITE,
+		/** The bug's or comment's owner (or a maintainer or admin), with bugs:write. */
+		BUGS_OWNER
+
+	}
+
+	/** The kinds of credential. */
+	enum Credential {
+
+		NONE, MALFORMED, EXPIRED, UNKNOWN_KEY, WRONG_ISSUER, OTHER_USER, WITHOUT_ROLE_OR_SCOPE, VALID
+
+	}
+
+	private static final Map<String, Rule> RULES = new LinkedHashMap<>();
+
+	static {
+		RULES.put("POST /users", Rule.OPEN);
+		RULES.put("POST /users/create", Rule.OPEN);
+		RULES.put("GET /users", Rule.ADMIN);
+		RULES.put("GET /users/{id}", Rule.OPEN);
+		RULES.put("POST /users/password", Rule.OPEN);
+		RULES.put("GET /users/me", Rule.USER);
+		RULES.put("PUT /users/{id}/roles/{role}", Rule.ADMIN);
+		RULES.put("DELETE /users/{id}/roles/{role}", Rule.ADMIN);
+		RULES.put("POST /auth/tokens", Rule.USER);
+		RULES.put("GET /auth/tokens", Rule.USER);
+		RULES.put("DELETE /auth/tokens/{id}", Rule.USER);
+		RULES.put("POST /bugs/create", Rule.BUGS_REPORT);
+		RULES.put("POST /bugs", Rule.BUGS_WRITE);
+		RULES.put("GET /bugs", Rule.BUGS_READ);
+		RULES.put("GET /bugs/{id}", Rule.BUGS_READ);
+		RULES.put("PATCH /bugs/{id}", Rule.BUGS_OWNER);
+		RULES.put("POST /bugs/{id}/transitions", Rule.BUGS_OWNER);
+		RULES.put("PUT /bugs/{id}/assignee", Rule.BUGS_OWNER);
+		RULES.put("DELETE /bugs/{id}/assignee", Rule.BUGS_OWNER);
+		RULES.put("PUT /bugs/{id}/watchers/{userId}", Rule.BUGS_OWNER);
+		RULES.put("DELETE /bugs/{id}/watchers/{userId}", Rule.BUGS_OWNER);
+		RULES.put("POST /bugs/{id}/comments", Rule.BUGS_WRITE);
+		RULES.put("GET /bugs/{id}/comments", Rule.BUGS_READ);
+		RULES.put("PATCH /bugs/{id}/comments/{commentId}", Rule.BUGS_OWNER);
+		RULES.put("DELETE /bugs/{id}/comments/{commentId}", Rule.BUGS_OWNER);
+		RULES.put("GET /bugs/{id}/history", Rule.BUGS_READ);
+	}
+
+	private static final List<String> ALL_SCOPES = List.of("bugs:read", "bugs:write", "users:read", "users:write");
+
+	@Test
+	void everyRouteHasARule(Stack stack) {
+		TreeSet<String> described = new TreeSet<>();
+		for (String service : List.of("users-service", "bugs-service")) {
+			String openApi = stack.get(stack.gatewayPort, "/api-docs/" + service).body();
+			Map<String, Map<String, Object>> paths = JsonPath.read(openApi, "$.paths");
+			paths.forEach((path, operations) -> operations.keySet()
+				.forEach((method) -> described.add(method.toUpperCase() + " " + path)));
+		}
+		assertThat(RULES.keySet()).as("routes in the security matrix").containsExactlyInAnyOrderElementsOf(described);
+	}
+
+	@Test
+	void everyRouteAnswersEveryCredentialAsTheRulesSay(Stack stack) throws Exception {
+		Stack.Account owner = stack.signUp("matrix-owner-" + UUID.randomUUID() + "@example.com");
+		Stack.Account other = stack.signUp("matrix-other-" + UUID.randomUUID() + "@example.com");
+		stack.admin();
+		long adminId = id(
+				stack.json("GET", stack.gatewayPort, "/users/me", null, "Authorization", stack.admin().bearer()));
+		SigningKey key = activeKey(stack);
+		String issuer = "http://127.0.0.1:" + stack.gatewayPort;
+		PrivateKey unknown = KeyPairGenerator.getInstance("RSA").generateKeyPair().getPrivate();
+
+		Map<Credential, String> ownerCredentials = new LinkedHashMap<>();
+		ownerCredentials.put(Credential.NONE, null);
+		ownerCredentials.put(Credential.MALFORMED, "Bearer not.a-jwt");
+		ownerCredentials.put(Credential.EXPIRED, bearer(key.kid(), key.privateKey(), issuer, owner.id(),
+				List.of("USER"), ALL_SCOPES, Instant.now().minusSeconds(900), Instant.now().minusSeconds(60)));
+		ownerCredentials.put(Credential.UNKNOWN_KEY, bearer(key.kid(), unknown, issuer, owner.id(), List.of("USER"),
+				ALL_SCOPES, Instant.now(), Instant.now().plusSeconds(300)));
+		ownerCredentials.put(Credential.WRONG_ISSUER,
+				bearer(key.kid(), key.privateKey(), "http://elsewhere.example.com", owner.id(), List.of("USER"),
+						ALL_SCOPES, Instant.now(), Instant.now().plusSeconds(300)));
+		ownerCredentials.put(Credential.OTHER_USER, bearer(key.kid(), key.privateKey(), issuer, other.id(),
+				List.of("USER"), ALL_SCOPES, Instant.now(), Instant.now().plusSeconds(300)));
+		ownerCredentials.put(Credential.WITHOUT_ROLE_OR_SCOPE, bearer(key.kid(), key.privateKey(), issuer, owner.id(),
+				List.of("USER"), List.of("users:read"), Instant.now(), Instant.now().plusSeconds(300)));
+		String ownersToken = bearer(key.kid(), key.privateKey(), issuer, owner.id(), List.of("USER"), ALL_SCOPES,
+				Instant.now(), Instant.now().plusSeconds(300));
+		String adminsToken = bearer(key.kid(), key.privateKey(), issuer, adminId, List.of("USER", "ADMIN"), ALL_SCOPES,
+				Instant.now(), Instant.now().plusSeconds(300));
+
+		long bug = id(stack.json("POST", stack.gatewayPort, "/bugs", "{\"title\": \"Matrix\"}", "Authorization",
+				ownersToken));
+		long comment = id(stack.json("POST", stack.gatewayPort, "/bugs/" + bug + "/comments",
+				"{\"body\": \"The owner's\"}", "Authorization", ownersToken));
+		long token = id(stack.json("POST", stack.gatewayPort, "/auth/tokens",
+				"{\"name\": \"matrix\", \"scopes\": [\"bugs:read\"], \"expiresInDays\": 1}", "Authorization",
+				owner.basic()));
+
+		List<String> wrong = new ArrayList<>();
+		int requests = 0;
+		// The valid credential last: its requests change things (a comment is deleted, a
+		// role granted), which the refused ones must not have done before.
+		for (Credential credential : Credential.values()) {
+			for (Map.Entry<String, Rule> route : RULES.entrySet()) {
+				String operation = route.getKey();
+				String method = operation.substring(0, operation.indexOf(' '));
+				String template = operation.substring(operation.indexOf(' ') + 1);
+				boolean usersRoute = template.startsWith("/users");
+				String path = template.replace("{role}", "MAINTAINER")
+					.replace("{commentId}", String.valueOf(comment))
+					.replace("{userId}", String.valueOf(owner.id()))
+					.replace("{id}", template.startsWith("/auth") ? String.valueOf(token)
+							: String.valueOf(usersRoute ? owner.id() : bug));
+				String authorization = (credential == Credential.VALID)
+						? ((route.getValue() == Rule.ADMIN) ? adminsToken : ownersToken)
+						: ownerCredentials.get(credential);
+				HttpResponse<String> response = send(stack, method, path, body(operation, owner.id()), authorization);
+				requests++;
+				String expected = expected(route.getValue(), credential);
+				String problem = check(expected, response);
+				if (problem != null) {
+					wrong.add(operation + " with " + credential + ": expected " + expected + ", " + problem);
+				}
+			}
+		}
+		System.out.println("Security matrix: " + requests + " requests, " + wrong.size() + " wrong");
+		assertThat(wrong).as("answers against the rules").isEmpty();
+	}
+
+	/** What a credential gets on a route under a rule: 401, 403 or "allowed". */
+	private static String expected(Rule rule, Credential credential) {
+		switch (credential) {
+			case MALFORMED, EXPIRED, UNKNOWN_KEY, WRONG_ISSUER:
+				return "401";
+			case NONE:
+				return (rule == Rule.OPEN || rule == Rule.BUGS_READ || rule == Rule.BUGS_REPORT) ? "allowed" : "401";
+			case OTHER_USER:
+				return (rule == Rule.ADMIN || rule == Rule.BUGS_OWNER) ? "403" : "allowed";
+			case WITHOUT_ROLE_OR_SCOPE:
+				return (rule == Rule.OPEN || rule == Rule.USER) ? "allowed" : "403";
+			default:
+				return "allowed";
+		}
+	}
+
+	private static String check(String expected, HttpResponse<String> response) {
+		int status = response.statusCode();
+		String type = response.headers().firstValue("Content-Type").orElse("");
+		String got = "got " + status + " " + abbreviate(response.body());
+		switch (expected) {
+			case "401":
+				if (status != 401 || !type.startsWith("application/problem+json")
+						|| !response.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer")) {
+					return got + " " + response.headers().firstValue("WWW-Authenticate").orElse("(no challenge)");
+				}
+				return null;
+			case "403":
+				return (status == 403 && type.startsWith("application/problem+json")) ? null : got;
+			default:
+				return (status == 401 || status == 403 || status >= 500) ? got : null;
+		}
+	}
+
+	/**
+	 * A valid body for each route that takes one, so that only the credential decides.
+	 */
+	private static String body(String operation, long user) {
+		return switch (operation) {
+			case "POST /users", "POST /users/create" -> "{\"email\": \"matrix-" + UUID.randomUUID() + "@example.com\"}";
+			case "POST /users/password" -> "{\"token\": \"not-a-link\", \"password\": \"a long enough password\"}";
+			case "POST /auth/tokens" -> "{\"name\": \"matrix\", \"scopes\": [\"bugs:read\"], \"expiresInDays\": 1}";
+			case "POST /bugs/create" -> "{\"bug\": \"Matrix report\"}";
+			case "POST /bugs" -> "{\"title\": \"Matrix report\"}";
+			case "PATCH /bugs/{id}" -> "{\"title\": \"Matrix edit\"}";
+			case "POST /bugs/{id}/transitions" -> "{\"to\": \"IN_PROGRESS\"}";
+			case "PUT /bugs/{id}/assignee" -> "{\"userId\": " + user + "}";
+			case "POST /bugs/{id}/comments" -> "{\"body\": \"Matrix comment\"}";
+			case "PATCH /bugs/{id}/comments/{commentId}" -> "{\"body\": \"Matrix edit\"}";
+			default -> null;
+		};
+	}
+
+	private static HttpResponse<String> send(Stack stack, String method, String path, String body,
+			String authorization) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(stack.uri(stack.gatewayPort, path))
+			.method(method,
+					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody())
+			.header("Accept", "application/json");
+		if (body != null) {
+			request.header("Content-Type", "application/json");
+		}
+		if (authorization != null) {
+			request.header("Authorization", authorization);
+		}
+		return stack.send(request);
+	}
+
+	/** The key the authorization server signs with now, from users-service's database. */
+	private static SigningKey activeKey(Stack stack) throws Exception {
+		try (Connection connection = stack.connect("users");
+				Statement statement = connection.createStatement();
+				ResultSet row = statement.executeQuery("select kid, private_key from signing_key "
+						+ "where activates_at <= now() and retires_at is null order by activates_at desc limit 1")) {
+			assertThat(row.next()).as("an active signing key").isTrue();
+			PrivateKey key = KeyFactory.getInstance("RSA")
+				.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(row.getString("private_key"))));
+			return new SigningKey(row.getString("kid"), key);
+		}
+	}
+
+	private record SigningKey(String kid, PrivateKey privateKey) {
+	}
+
+	/**
+	 * An RS256 JWT with the claims of the authorization server's access tokens, signed
+	 * with the given key.
+	 */
+	private static String bearer(String kid, PrivateKey key, String issuer, long subject, List<String> roles,
+			List<String> scopes, Instant issuedAt, Instant expiresAt) throws Exception {
+		String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"" + kid + "\"}";
+		String claims = "{\"iss\":\"" + issuer + "\",\"sub\":\"" + subject + "\",\"iat\":" + issuedAt.getEpochSecond()
+				+ ",\"nbf\":" + issuedAt.getEpochSecond() + ",\"exp\":" + expiresAt.getEpochSecond() + ",\"roles\":"
+				+ json(roles) + ",\"scope\":" + json(scopes) + ",\"jti\":\"" + UUID.randomUUID() + "\"}";
+		Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+		String signed = base64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+				+ base64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
+		Signature rsa = Signature.getInstance("SHA256withRSA");
+		rsa.initSign(key);
+		rsa.update(signed.getBytes(StandardCharsets.US_ASCII));
+		return "Bearer " + signed + "." + base64.encodeToString(rsa.sign());
+	}
+
+	private static String json(List<String> values) {
+		return values.stream().map((value) -> "\"" + value + "\"").toList().toString().replace(" ", "");
+	}
+
+	private static long id(HttpResponse<String> response) {
+		assertThat(response.statusCode()).as(response.body()).isBetween(200, 201);
+		return ((Number) JsonPath.read(response.body(), "$.id")).longValue();
+	}
+
+	private static String abbreviate(String body) {
+		return (body.length() > 200) ? body.substring(0, 200) + "..." : body;
+	}
+
+}

@@ -30,12 +30,8 @@ class RegistryPeersIT {
 	void registrationsWithEitherPeerAreReplicatedToTheOther() throws Exception {
 		int first = Stack.freePort();
 		int second = Stack.freePort();
-		Path root = Path.of(System.getProperty("bugtracker.root", ".."));
-		String version = System.getProperty("bugtracker.version", "0.1.0-SNAPSHOT");
-		Path jar = root.resolve("registry/target/registry-" + version + ".jar");
-		Path workdir = Path.of(System.getProperty("bugtracker.workdir", "target/stack"))
-			.resolve("peers-" + System.currentTimeMillis());
-		Files.createDirectories(workdir);
+		Path jar = registryJar();
+		Path workdir = workdir("peers");
 		ServiceProcess one = new ServiceProcess("registry-1", jar, workdir,
 				Map.of("EUREKA_HOSTNAME", "127.0.0.1", "EUREKA_PEERS", "http://localhost:" + second + "/eureka/"),
 				List.of("--server.port=" + first, "--spring.profiles.active=local,peers"));
@@ -89,12 +85,8 @@ class RegistryPeersIT {
 	@Test
 	void theDockerProfileRefusesRegistrationsWithoutTheCredentials() throws Exception {
 		int port = Stack.freePort();
-		Path root = Path.of(System.getProperty("bugtracker.root", ".."));
-		String version = System.getProperty("bugtracker.version", "0.1.0-SNAPSHOT");
-		Path jar = root.resolve("registry/target/registry-" + version + ".jar");
-		Path workdir = Path.of(System.getProperty("bugtracker.workdir", "target/stack"))
-			.resolve("credentials-" + System.currentTimeMillis());
-		Files.createDirectories(workdir);
+		Path jar = registryJar();
+		Path workdir = workdir("credentials");
 		List<String> arguments = List.of("--server.port=" + port, "--server.address=127.0.0.1",
 				"--spring.profiles.active=docker");
 		ServiceProcess withoutPassword = new ServiceProcess("registry-without-password", jar, workdir, Map.of(),
@@ -131,6 +123,19 @@ class RegistryPeersIT {
 			registry.signalStop();
 			registry.stop();
 		}
+	}
+
+	private static Path registryJar() {
+		Path root = Path.of(System.getProperty("bugtracker.root", ".."));
+		String version = System.getProperty("bugtracker.version", "0.1.0-SNAPSHOT");
+		return root.resolve("registry/target/registry-" + version + ".jar");
+	}
+
+	private static Path workdir(String name) throws java.io.IOException {
+		Path workdir = Path.of(System.getProperty("bugtracker.workdir", "target/stack"))
+			.resolve(name + "-" + System.currentTimeMillis());
+		Files.createDirectories(workdir);
+		return workdir;
 	}
 
 	private static String basic(String user, String password) {

@@ -204,6 +204,21 @@ final class Stack implements AutoCloseable {
 		return process;
 	}
 
+	/**
+	 * @return every operation ({@code METHOD /path}) that the OpenAPI descriptions of
+	 * users-service and bugs-service list, as the gateway serves them
+	 */
+	java.util.SortedSet<String> describedOperations() {
+		java.util.SortedSet<String> described = new java.util.TreeSet<>();
+		for (String service : List.of("users-service", "bugs-service")) {
+			String openApi = get(this.gatewayPort, "/api-docs/" + service).body();
+			Map<String, Map<String, Object>> paths = com.jayway.jsonpath.JsonPath.read(openApi, "$.paths");
+			paths.forEach((path, operations) -> operations.keySet()
+				.forEach((method) -> described.add(method.toUpperCase(java.util.Locale.ROOT) + " " + path)));
+		}
+		return described;
+	}
+
 	/** What every service process gets: where the registry is, and the public URL. */
 	private Map<String, String> environment() {
 		return Map.of("EUREKA_URL", "http://127.0.0.1:" + this.registryPort + "/eureka/", "PUBLIC_URL",

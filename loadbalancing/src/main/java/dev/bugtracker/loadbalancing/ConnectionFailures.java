@@ -46,6 +46,29 @@ public final class ConnectionFailures {
 	}
 
 	/**
+	 * Whether a call timed out waiting for the instance's answer (a read or response
+	 * timeout): the request reached an instance that is stalled, overloaded or still
+	 * cold. Unlike a failed connection, the instance may still be doing the work, so only
+	 * an idempotent request may be sent again.
+	 * @param failure what the call threw
+	 * @return whether the failure, or one of its causes, is a timeout other than a
+	 * connect timeout
+	 */
+	public static boolean isTimeout(Throwable failure) {
+		if (isConnectionFailure(failure)) {
+			return false;
+		}
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			String name = cause.getClass().getSimpleName();
+			if (cause instanceof SocketTimeoutException || cause instanceof java.net.http.HttpTimeoutException
+					|| cause instanceof java.util.concurrent.TimeoutException || name.equals("ReadTimeoutException")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * A connect timeout of a blocking socket ("Connect timed out"): the request was never
 	 * sent, as with a refused connection. Its read timeout ("Read timed out") is the same
 	 * type, and is not one.

@@ -53,12 +53,17 @@ public class OutlierDetector {
 	}
 
 	/**
-	 * A call to the instance failed: eject it if the connection failed.
+	 * A call to the instance failed: eject it if the connection failed, or if it did not
+	 * answer in time (stalled, overloaded, or just started and still cold:
+	 * KillUnderLoadIT saw a fresh instance take 5 s over its first requests under 64
+	 * clients). While it is out the others take its share; it is tried again when the
+	 * ejection ends.
 	 * @param instance the instance called
 	 * @param failure what the call threw
 	 */
 	public void failed(ServiceInstance instance, Throwable failure) {
-		if (!this.properties.enabled() || !ConnectionFailures.isConnectionFailure(failure)) {
+		if (!this.properties.enabled()
+				|| !(ConnectionFailures.isConnectionFailure(failure) || ConnectionFailures.isTimeout(failure))) {
 			return;
 		}
 		Instant now = this.clock.instant();

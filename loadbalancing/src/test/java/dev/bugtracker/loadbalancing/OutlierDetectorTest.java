@@ -76,8 +76,15 @@ class OutlierDetectorTest {
 	}
 
 	@Test
-	void keepsASlowInstanceOrOneThatFailedOtherwise() {
-		this.detector.failed(this.first, new SocketTimeoutException("Read timed out"));
+	void ejectsAnInstanceThatDidNotAnswerInTime() {
+		this.detector.failed(this.first,
+				new RuntimeException("Read timed out executing GET", new SocketTimeoutException("Read timed out")));
+
+		assertThat(this.detector.healthy(List.of(this.first, this.second))).containsExactly(this.second);
+	}
+
+	@Test
+	void keepsAnInstanceThatAnsweredWithAnError() {
 		this.detector.failed(this.first, new IllegalStateException("500"));
 
 		assertThat(this.detector.healthy(List.of(this.first, this.second))).containsExactly(this.first, this.second);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Test;
@@ -166,6 +167,8 @@ class KillUnderLoadIT {
 	private static long killUnderLoad(Stack stack, String service, int clients, Load load, ServiceProcess instance,
 			Runnable beforeKill) throws Exception {
 		long killedAt;
+		int bugsLogMark = stack.bugs.logText().length();
+		int gatewayLogMark = stack.gateway.logText().length();
 		try {
 			load.keepGoingFor(BEFORE_KILL);
 			beforeKill.run();
@@ -179,12 +182,31 @@ class KillUnderLoadIT {
 		String summary = load.summary();
 		System.out.println(service + " instance killed under " + clients + " clients: " + summary);
 		assertThat(load.succeeded()).as("%d clients: %s", clients, summary).isGreaterThan(100);
-		assertThat(load.failures()).as("%d clients: requests that failed: %s", clients, summary).isEmpty();
+		assertThat(load.failures())
+			.as("%d clients: requests that failed: %s%nwarnings of bugs-service:%n%s%nof the gateway:%n%s", clients,
+					summary, warnings(stack.bugs, bugsLogMark), warnings(stack.gateway, gatewayLogMark))
+			.isEmpty();
 		assertThat(load.cutOff()).as("%d clients: answers cut off by the crash (see docs/operations.md)", clients)
 			.hasSizeLessThanOrEqualTo(MAX_CUT_OFF);
 		instance.start();
 		stack.awaitReady(instance, instance.port);
 		return killedAt;
+	}
+
+	/**
+	 * The warnings and errors that a service logged after the mark (a length of its log),
+	 * for the message of a failed check: the clients see a status, the log says why (the
+	 * expected ejections of the killed instance left out).
+	 */
+	private static String warnings(ServiceProcess service, int mark) {
+		String log = service.logText();
+		return log.substring(Math.min(mark, log.length()))
+			.lines()
+			.filter((line) -> (line.contains(" WARN ") || line.contains(" ERROR "))
+					&& !line.contains("OutlierDetector"))
+			.limit(30)
+			.map((line) -> (line.length() > 600) ? line.substring(0, 600) + "..." : line)
+			.collect(Collectors.joining(System.lineSeparator()));
 	}
 
 	/**

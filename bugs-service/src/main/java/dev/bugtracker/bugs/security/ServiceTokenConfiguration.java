@@ -1,6 +1,8 @@
 package dev.bugtracker.bugs.security;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import dev.bugtracker.platform.security.Secrets;
 import dev.bugtracker.platform.security.ServiceTokens;
@@ -9,15 +11,14 @@ import org.springframework.cloud.client.loadbalancer.LoadBalancerInterceptor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.http.converter.FormHttpMessageConverter;
-import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
-import org.springframework.security.oauth2.client.ClientCredentialsOAuth2AuthorizedClientProvider;
-import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.endpoint.RestClientClientCredentialsTokenResponseClient;
 import org.springframework.security.oauth2.client.http.OAuth2ErrorResponseErrorHandler;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
-import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.http.converter.OAuth2AccessTokenResponseHttpMessageConverter;
@@ -49,9 +50,21 @@ class ServiceTokenConfiguration {
 		SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
 		requests.setConnectTimeout(Duration.ofSeconds(1));
 		requests.setReadTimeout(Duration.ofSeconds(2));
+		SimpleAsyncTaskExecutor renewals = new SimpleAsyncTaskExecutor("service-token-");
+		renewals.setDaemon(true);
+		return new ClientCredentialsTokens(registration, tokenResponseClient(requests, loadBalancer), Clock.systemUTC(),
+				renewals);
+	}
+
+	/**
+	 * Spring Security's client for the token endpoint, over the given requests (and, in
+	 * the service, through the load balancer).
+	 */
+	static RestClientClientCredentialsTokenResponseClient tokenResponseClient(ClientHttpRequestFactory requests,
+			ClientHttpRequestInterceptor... interceptors) {
 		RestClient tokenEndpoint = RestClient.builder()
 			.requestFactory(requests)
-			.requestInterceptor(loadBalancer)
+			.requestInterceptors((list) -> list.addAll(List.of(interceptors)))
 			.messageConverters((converters) -> {
 				converters.clear();
 				converters.add(new FormHttpMessageConverter());
@@ -59,15 +72,9 @@ class ServiceTokenConfiguration {
 			})
 			.defaultStatusHandler(new OAuth2ErrorResponseErrorHandler())
 			.build();
-		RestClientClientCredentialsTokenResponseClient tokenClient = new RestClientClientCredentialsTokenResponseClient();
-		tokenClient.setRestClient(tokenEndpoint);
-		ClientCredentialsOAuth2AuthorizedClientProvider provider = new ClientCredentialsOAuth2AuthorizedClientProvider();
-		provider.setAccessTokenResponseClient(tokenClient);
-		InMemoryClientRegistrationRepository registrations = new InMemoryClientRegistrationRepository(registration);
-		AuthorizedClientServiceOAuth2AuthorizedClientManager manager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(
-				registrations, new InMemoryOAuth2AuthorizedClientService(registrations));
-		manager.setAuthorizedClientProvider(provider);
-		return new ClientCredentialsTokens(manager);
+		RestClientClientCredentialsTokenResponseClient client = new RestClientClientCredentialsTokenResponseClient();
+		client.setRestClient(tokenEndpoint);
+		return client;
 	}
 
 }

@@ -8,7 +8,10 @@ import feign.Retryer;
  * Retries a users-service lookup at once when its connection failed (a crashed or
  * stopping instance), up to {@code maxAttempts} in all. The instance that failed has just
  * been ejected from the load balancer's choice, so the next attempt goes to another one.
- * Timeouts are not retried: a slow users-service would only hold the request longer.
+ * A lookup that timed out is sent again once, to another instance too (the timeout has
+ * ejected the slow one): a lookup is a GET that changes nothing, and the instance that
+ * did not answer may just have started and still be cold. Only once: when users-service
+ * is slow everywhere, more attempts would only hold the request longer.
  */
 class ConnectionFailureRetryer implements Retryer {
 
@@ -16,14 +19,21 @@ class ConnectionFailureRetryer implements Retryer {
 
 	private int attempt = 1;
 
+	private boolean timedOut;
+
 	ConnectionFailureRetryer(int maxAttempts) {
 		this.maxAttempts = maxAttempts;
 	}
 
 	@Override
 	public void continueOrPropagate(RetryableException failure) {
-		if (this.attempt >= this.maxAttempts || !ConnectionFailures.isConnectionFailure(failure)) {
+		boolean retry = ConnectionFailures.isConnectionFailure(failure)
+				|| (ConnectionFailures.isTimeout(failure) && !this.timedOut);
+		if (this.attempt >= this.maxAttempts || !retry) {
 			throw failure;
+		}
+		if (ConnectionFailures.isTimeout(failure)) {
+			this.timedOut = true;
 		}
 		this.attempt++;
 	}

@@ -26,11 +26,19 @@ class ConnectionFailureRetryerTest {
 	}
 
 	@Test
-	void doesNotRetryATimeout() {
+	void retriesATimeoutOnce() {
+		Retryer retryer = new ConnectionFailureRetryer(3).clone();
 		RetryableException timeout = failure(new SocketTimeoutException("Read timed out"));
 
-		assertThatThrownBy(() -> new ConnectionFailureRetryer(3).clone().continueOrPropagate(timeout))
-			.isSameAs(timeout);
+		assertThatCode(() -> retryer.continueOrPropagate(timeout)).doesNotThrowAnyException();
+		assertThatThrownBy(() -> retryer.continueOrPropagate(timeout)).isSameAs(timeout);
+	}
+
+	@Test
+	void doesNotRetryOtherFailures() {
+		RetryableException other = failure(new java.io.IOException("unexpected end of stream"));
+
+		assertThatThrownBy(() -> new ConnectionFailureRetryer(3).clone().continueOrPropagate(other)).isSameAs(other);
 	}
 
 	@Test

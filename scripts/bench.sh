@@ -149,7 +149,7 @@ auth_email="bench-auth-$RUN_ID@example.com"
 curl -sf -o /dev/null -XPOST "$GATEWAY/users" -H 'Content-Type: application/json' \
   -d "{\"email\": \"$auth_email\", \"password\": \"bench password $RUN_ID\"}" || die "could not sign up"
 pat=$(curl -sf -u "$auth_email:bench password $RUN_ID" -XPOST "$GATEWAY/auth/tokens" -H 'Content-Type: application/json' \
-  -d '{"name": "bench", "scopes": ["bugs:read", "bugs:write"], "expiresInDays": 1}' \
+  -d '{"name": "bench", "scopes": ["bugs:read", "bugs:write", "users:read"], "expiresInDays": 1}' \
   | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
 [ -n "$pat" ] || die "could not create the personal access token"
 # A 5-minute access token of that user, as the gateway gets one for the personal access token.

@@ -54,7 +54,8 @@ class AccountStoryIT {
 		String basic = "Basic "
 				+ Base64.getEncoder().encodeToString((email + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
 		HttpResponse<String> made = stack.json("POST", stack.gatewayPort, "/auth/tokens",
-				"{\"name\": \"laptop\", \"scopes\": [\"bugs:write\"], \"expiresInDays\": 30}", "Authorization", basic);
+				"{\"name\": \"laptop\", \"scopes\": [\"bugs:write\", \"users:read\"], \"expiresInDays\": 30}",
+				"Authorization", basic);
 		assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
 		String token = JsonPath.read(made.body(), "$.token");
 		long tokenId = ((Number) JsonPath.read(made.body(), "$.id")).longValue();

@@ -43,11 +43,17 @@ class SecurityMatrixIT {
 	/** Who may call a route. */
 	enum Rule {
 
-		/** Anyone, with or without a token (users-service does not check scopes). */
+		/** Anyone, whatever the request carries (signing up, the emailed link). */
 		OPEN,
-		/** Any user. */
-		USER,
-		/** Admins only. */
+		/** Anyone without a token; a token needs a users scope (public profiles). */
+		USERS_PUBLIC,
+		/** Any user; a token needs users:read or users:write. */
+		USERS_READ,
+		/** Any user; a token needs users:write. */
+		USERS_WRITE,
+		/**
+		 * Admins only, with users:read or users:write (listing) or users:write (roles).
+		 */
 		ADMIN,
 		/** Anyone without a token (public-read); a token needs a bugs scope. */
 		BUGS_READ,
@@ -73,14 +79,14 @@ class SecurityMatrixIT {
 		RULES.put("POST /users", Rule.OPEN);
 		RULES.put("POST /users/create", Rule.OPEN);
 		RULES.put("GET /users", Rule.ADMIN);
-		RULES.put("GET /users/{id}", Rule.OPEN);
+		RULES.put("GET /users/{id}", Rule.USERS_PUBLIC);
 		RULES.put("POST /users/password", Rule.OPEN);
-		RULES.put("GET /users/me", Rule.USER);
+		RULES.put("GET /users/me", Rule.USERS_READ);
 		RULES.put("PUT /users/{id}/roles/{role}", Rule.ADMIN);
 		RULES.put("DELETE /users/{id}/roles/{role}", Rule.ADMIN);
-		RULES.put("POST /auth/tokens", Rule.USER);
-		RULES.put("GET /auth/tokens", Rule.USER);
-		RULES.put("DELETE /auth/tokens/{id}", Rule.USER);
+		RULES.put("POST /auth/tokens", Rule.USERS_WRITE);
+		RULES.put("GET /auth/tokens", Rule.USERS_READ);
+		RULES.put("DELETE /auth/tokens/{id}", Rule.USERS_WRITE);
 		RULES.put("POST /bugs/create", Rule.BUGS_REPORT);
 		RULES.put("POST /bugs", Rule.BUGS_WRITE);
 		RULES.put("GET /bugs", Rule.BUGS_READ);
@@ -129,8 +135,15 @@ class SecurityMatrixIT {
 						ALL_SCOPES, Instant.now(), Instant.now().plusSeconds(300)));
 		ownerCredentials.put(Credential.OTHER_USER, bearer(key.kid(), key.privateKey(), issuer, other.id(),
 				List.of("USER"), ALL_SCOPES, Instant.now(), Instant.now().plusSeconds(300)));
-		ownerCredentials.put(Credential.WITHOUT_ROLE_OR_SCOPE, bearer(key.kid(), key.privateKey(), issuer, owner.id(),
-				List.of("USER"), List.of("users:read"), Instant.now(), Instant.now().plusSeconds(300)));
+		// Without the scopes of the service that the route belongs to; on the admins'
+		// routes, the admin's token without the users scopes (another user's token is the
+		// one without the role).
+		String withoutBugsScopes = bearer(key.kid(), key.privateKey(), issuer, owner.id(), List.of("USER"),
+				List.of("users:read", "users:write"), Instant.now(), Instant.now().plusSeconds(300));
+		String withoutUsersScopes = bearer(key.kid(), key.privateKey(), issuer, owner.id(), List.of("USER"),
+				List.of("bugs:read", "bugs:write"), Instant.now(), Instant.now().plusSeconds(300));
+		String adminWithoutUsersScopes = bearer(key.kid(), key.privateKey(), issuer, adminId, List.of("USER", "ADMIN"),
+				List.of("bugs:read", "bugs:write"), Instant.now(), Instant.now().plusSeconds(300));
 		String ownersToken = bearer(key.kid(), key.privateKey(), issuer, owner.id(), List.of("USER"), ALL_SCOPES,
 				Instant.now(), Instant.now().plusSeconds(300));
 		String adminsToken = bearer(key.kid(), key.privateKey(), issuer, adminId, List.of("USER", "ADMIN"), ALL_SCOPES,
@@ -159,9 +172,12 @@ class SecurityMatrixIT {
 					.replace("{userId}", String.valueOf(owner.id()))
 					.replace("{id}", template.startsWith("/auth") ? String.valueOf(token)
 							: String.valueOf(usersRoute ? owner.id() : bug));
-				String authorization = (credential == Credential.VALID)
-						? ((route.getValue() == Rule.ADMIN) ? adminsToken : ownersToken)
-						: ownerCredentials.get(credential);
+				String authorization = switch (credential) {
+					case VALID -> (route.getValue() == Rule.ADMIN) ? adminsToken : ownersToken;
+					case WITHOUT_ROLE_OR_SCOPE -> (route.getValue() == Rule.ADMIN) ? adminWithoutUsersScopes
+							: (usersRoute || template.startsWith("/auth")) ? withoutUsersScopes : withoutBugsScopes;
+					default -> ownerCredentials.get(credential);
+				};
 				HttpResponse<String> response = send(stack, method, path, body(operation, owner.id()), authorization);
 				requests++;
 				String expected = expected(route.getValue(), credential);
@@ -181,11 +197,12 @@ class SecurityMatrixIT {
 			case MALFORMED, EXPIRED, UNKNOWN_KEY, WRONG_ISSUER:
 				return "401";
 			case NONE:
-				return (rule == Rule.OPEN || rule == Rule.BUGS_READ || rule == Rule.BUGS_REPORT) ? "allowed" : "401";
+				return (rule == Rule.OPEN || rule == Rule.USERS_PUBLIC || rule == Rule.BUGS_READ
+						|| rule == Rule.BUGS_REPORT) ? "allowed" : "401";
 			case OTHER_USER:
 				return (rule == Rule.ADMIN || rule == Rule.BUGS_OWNER) ? "403" : "allowed";
 			case WITHOUT_ROLE_OR_SCOPE:
-				return (rule == Rule.OPEN || rule == Rule.USER) ? "allowed" : "403";
+				return (rule == Rule.OPEN) ? "allowed" : "403";
 			default:
 				return "allowed";
 		}

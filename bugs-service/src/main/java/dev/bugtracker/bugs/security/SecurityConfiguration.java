@@ -1,9 +1,8 @@
 package dev.bugtracker.bugs.security;
 
-import java.util.function.Supplier;
-
 import dev.bugtracker.platform.security.AccessTokenDecoders;
 import dev.bugtracker.platform.security.ProblemSecurityHandlers;
+import dev.bugtracker.platform.security.ScopeRules;
 import dev.bugtracker.platform.security.TokenAuthorities;
 import dev.bugtracker.platform.web.ProblemWriter;
 import tools.jackson.databind.json.JsonMapper;
@@ -14,16 +13,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
-import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.authorization.AuthorityAuthorizationManager;
-import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
-import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
@@ -81,34 +76,14 @@ public class SecurityConfiguration {
 					(requests) -> requests.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/actuator/**", "/error")
 						.permitAll()
 						.requestMatchers(HttpMethod.POST, "/bugs/create")
-						.access(properties.anonymousReports() ? anonymousOr(write) : write)
+						.access(properties.anonymousReports() ? ScopeRules.anonymousOr(write) : write)
 						.requestMatchers(HttpMethod.GET, "/bugs", "/bugs/**")
-						.access(properties.publicRead() ? anonymousOr(read) : read)
+						.access(properties.publicRead() ? ScopeRules.anonymousOr(read) : read)
 						.requestMatchers("/bugs", "/bugs/**")
 						.access(write)
 						.anyRequest()
 						.authenticated());
 		return http.build();
-	}
-
-	/**
-	 * Anonymous callers pass; a caller with a token still needs what the token must allow
-	 * (a token is never worth less than none, but a token without the scope does not act
-	 * for its user).
-	 */
-	private static AuthorizationManager<RequestAuthorizationContext> anonymousOr(
-			AuthorizationManager<RequestAuthorizationContext> authenticated) {
-		return new AuthorizationManager<>() {
-			@Override
-			public AuthorizationResult authorize(Supplier<? extends Authentication> authentication,
-					RequestAuthorizationContext context) {
-				Authentication caller = authentication.get();
-				if (caller == null || caller instanceof AnonymousAuthenticationToken) {
-					return new AuthorizationDecision(true);
-				}
-				return authenticated.authorize(authentication, context);
-			}
-		};
 	}
 
 	/**

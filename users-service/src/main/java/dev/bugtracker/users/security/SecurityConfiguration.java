@@ -3,6 +3,7 @@ package dev.bugtracker.users.security;
 import java.time.Clock;
 
 import dev.bugtracker.platform.security.ProblemSecurityHandlers;
+import dev.bugtracker.platform.security.ScopeRules;
 import dev.bugtracker.platform.security.Secrets;
 import dev.bugtracker.platform.security.TokenAuthorities;
 import dev.bugtracker.platform.web.ProblemWriter;
@@ -18,6 +19,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.authorization.AuthenticatedAuthorizationManager;
+import org.springframework.security.authorization.AuthorityAuthorizationManager;
+import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -25,6 +29,7 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 
 /**
@@ -43,10 +48,20 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
  * others a public profile without the email address. The internal lookups of the other
  * services take a service's access token with the scope {@code users:lookup}
  * ({@code client_credentials}).
+ * <p>
+ * An access token acts for its user only as far as its scopes allow: reading (the
+ * caller's own account and tokens, profiles, the admin's list) takes {@code users:read}
+ * or {@code users:write}, changing (tokens, roles) takes {@code users:write}. A password
+ * is not limited by scopes. Signing up and setting a password with the emailed link take
+ * no credential, whatever the request carries.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(LoginThrottleProperties.class)
 public class SecurityConfiguration {
+
+	private static final String READ = "users:read";
+
+	private static final String WRITE = "users:write";
 
 	/**
 	 * users-service registers bugs-service's client: it does not start without its
@@ -84,6 +99,8 @@ public class SecurityConfiguration {
 	@Bean
 	SecurityFilterChain apiSecurity(HttpSecurity http, JsonMapper mapper, LoginThrottleFilter throttle) {
 		ProblemSecurityHandlers problems = new ProblemSecurityHandlers(new ProblemWriter(mapper), true);
+		AuthorizationManager<RequestAuthorizationContext> read = ScopeRules.tokenNeedsOneOf(READ, WRITE);
+		AuthorizationManager<RequestAuthorizationContext> write = ScopeRules.tokenNeedsOneOf(WRITE);
 		http.addFilterBefore(throttle, BasicAuthenticationFilter.class)
 			.csrf(AbstractHttpConfigurer::disable)
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -95,14 +112,16 @@ public class SecurityConfiguration {
 				.jwt((jwt) -> jwt.jwtAuthenticationConverter(TokenAuthorities.converter())))
 			.exceptionHandling(
 					(exceptions) -> exceptions.authenticationEntryPoint(problems).accessDeniedHandler(problems))
-			.authorizeHttpRequests((requests) -> requests.requestMatchers(HttpMethod.GET, "/users/me")
-				.authenticated()
+			.authorizeHttpRequests((requests) -> requests.requestMatchers(HttpMethod.GET, "/users/me", "/auth/tokens")
+				.access(ScopeRules.allOf(AuthenticatedAuthorizationManager.authenticated(), read))
 				.requestMatchers("/auth/tokens", "/auth/tokens/**")
-				.authenticated()
+				.access(ScopeRules.allOf(AuthenticatedAuthorizationManager.authenticated(), write))
 				.requestMatchers("/users/*/roles/**")
-				.hasRole("ADMIN")
+				.access(ScopeRules.allOf(AuthorityAuthorizationManager.hasRole("ADMIN"), write))
 				.requestMatchers(HttpMethod.GET, "/users")
-				.hasRole("ADMIN")
+				.access(ScopeRules.allOf(AuthorityAuthorizationManager.hasRole("ADMIN"), read))
+				.requestMatchers(HttpMethod.GET, "/users/*")
+				.access(ScopeRules.anonymousOr(read))
 				.requestMatchers("/internal/users/**")
 				.hasAuthority("SCOPE_users:lookup")
 				.anyRequest()

@@ -232,10 +232,23 @@ class UserControllerTest {
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.displayName").value("Alice"))
 			.andExpect(jsonPath("$.email").doesNotExist());
-		this.mvc.perform(get("/users/7")
-			.with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.jwt()
-				.jwt((token) -> token.subject("7"))))
+		this.mvc
+			.perform(
+					get("/users/7").with(
+							org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors
+								.jwt()
+								.jwt((token) -> token.subject("7"))
+								.authorities(new org.springframework.security.core.authority.SimpleGrantedAuthority(
+										"SCOPE_users:read"))))
 			.andExpect(jsonPath("$.email").value("alice@example.com"));
+		this.mvc
+			.perform(get("/users/7")
+				.with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.jwt()
+					.jwt((token) -> token.subject("7"))
+					.authorities(new org.springframework.security.core.authority.SimpleGrantedAuthority(
+							"SCOPE_bugs:write"))))
+			.andExpect(status().isForbidden())
+			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
 		this.mvc.perform(get("/users/7").with(admin())).andExpect(jsonPath("$.email").value("alice@example.com"));
 		verify(this.users, never()).list(any(), any());
 	}

@@ -39,4 +39,32 @@ class AuthorizationServerIT {
 		assertThat(login.body()).contains("name=\"username\"").contains("name=\"password\"");
 	}
 
+	/**
+	 * The login redirect names the gateway, where the browser is, not the users-service
+	 * instance behind it; forwarding headers a client made up are not believed.
+	 */
+	@Test
+	void redirectsToTheLoginPageOfTheGatewayWhateverForwardingHeadersTheClientSends(Stack stack) {
+		String gateway = "http://127.0.0.1:" + stack.gatewayPort;
+		String authorize = "/oauth2/authorize?response_type=code&client_id=bugtracker-web&scope=openid&state=s"
+				+ "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
+				+ "&redirect_uri=" + java.net.URLEncoder.encode(gateway + "/login/oauth2/code/bugtracker-web",
+						java.nio.charset.StandardCharsets.UTF_8);
+		HttpResponse<String> plain = stack
+			.send(HttpRequest.newBuilder(stack.uri(stack.gatewayPort, authorize)).header("Accept", "text/html"));
+		assertThat(plain.statusCode()).isEqualTo(302);
+		assertThat(plain.headers().firstValue("Location")).hasValue(gateway + "/login");
+
+		HttpResponse<String> forged = stack.send(HttpRequest.newBuilder(stack.uri(stack.gatewayPort, authorize))
+			.header("Accept", "text/html")
+			.header("X-Forwarded-Host", "evil.example")
+			.header("X-Forwarded-Proto", "https")
+			.header("X-Forwarded-Port", "8443")
+			.header("X-Forwarded-Prefix", "/evil")
+			.header("X-Forwarded-For", "203.0.113.9")
+			.header("Forwarded", "for=203.0.113.9;host=evil.example;proto=https"));
+		assertThat(forged.statusCode()).isEqualTo(302);
+		assertThat(forged.headers().firstValue("Location")).hasValue(gateway + "/login");
+	}
+
 }

@@ -139,6 +139,18 @@ class ComposeIT {
 		HttpResponse<String> dashboard = this.stack
 			.send(HttpRequest.newBuilder(registry).header("Authorization", this.stack.registryAuthorization));
 		assertThat(dashboard.body()).contains(Stack.APPLICATIONS);
+		// Every instance's actuator is on the management port, which Eureka tells
+		// scrapers.
+		List<String> managementPorts = JsonPath.read(apps.body(),
+				"$.applications.application[*].instance[*].metadata['management.port']");
+		assertThat(managementPorts).hasSize(Stack.APPLICATIONS.size())
+			.containsOnly(String.valueOf(ComposeStack.MANAGEMENT_PORT));
+		// ... and not on the public one.
+		String container = this.stack.containers("users-service").get(0);
+		assertThat(this.stack.insideGet(container, 8800, "/actuator/prometheus")).startsWith("HTTP/1.1 404");
+		assertThat(this.stack.insideGet(container, ComposeStack.MANAGEMENT_PORT, "/actuator/prometheus"))
+			.startsWith("HTTP/1.1 200")
+			.contains("http_server_requests_seconds_count");
 	}
 
 	@Test
@@ -159,31 +171,31 @@ class ComposeIT {
 		this.stack.compose(MINUTES_5, "up", "-d", "--no-recreate", "--scale", "users-service=2", "--scale",
 				"bugs-service=2", "users-service", "bugs-service");
 		this.stack.awaitHealthy(MINUTES_5);
-		assertEachInstanceTakesItsShare("users-service", 8800, "/users/" + this.userId, "/users/{id}");
-		assertEachInstanceTakesItsShare("bugs-service", 8801, "/bugs/" + this.bugId, "/bugs/{id}");
+		assertEachInstanceTakesItsShare("users-service", "/users/" + this.userId, "/users/{id}");
+		assertEachInstanceTakesItsShare("bugs-service", "/bugs/" + this.bugId, "/bugs/{id}");
 		// The releases below are about users-service: one bugs-service is enough.
 		this.stack.compose(MINUTES_5, "up", "-d", "--no-recreate", "-t", "40", "--scale", "bugs-service=1",
 				"bugs-service");
 		assertThat(this.stack.containers("bugs-service")).hasSize(1);
 	}
 
-	private void assertEachInstanceTakesItsShare(String service, int port, String path, String uri) {
+	private void assertEachInstanceTakesItsShare(String service, String path, String uri) {
 		assertThat(this.stack.containers(service)).hasSize(2);
-		Map<String, Double> before = this.stack.served(service, port, uri);
+		Map<String, Double> before = this.stack.served(service, uri);
 		// Until the gateway has seen the new instance, it gets nothing; then about half.
 		Awaitility.await("both " + service + " containers answer")
 			.atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofSeconds(1))
 			.until(() -> {
 				sendReads(path, 20, 4, null);
-				Map<String, Double> after = this.stack.served(service, port, uri);
+				Map<String, Double> after = this.stack.served(service, uri);
 				return after.entrySet()
 					.stream()
 					.allMatch((entry) -> entry.getValue() - before.getOrDefault(entry.getKey(), 0.0) > 0);
 			});
-		Map<String, Double> start = this.stack.served(service, port, uri);
+		Map<String, Double> start = this.stack.served(service, uri);
 		sendReads(path, 200, 8, null);
-		Map<String, Double> end = this.stack.served(service, port, uri);
+		Map<String, Double> end = this.stack.served(service, uri);
 		for (String container : end.keySet()) {
 			assertThat(end.get(container) - start.get(container)).as("requests served by " + container)
 				.isGreaterThanOrEqualTo(60);
@@ -290,9 +302,9 @@ class ComposeIT {
 	 * of the users-service container that answered them (each container's own metrics).
 	 */
 	private Map<String, Double> servedByVersion(Runnable traffic) {
-		Map<String, Double> before = this.stack.served("users-service", 8800, "/users/{id}");
+		Map<String, Double> before = this.stack.served("users-service", "/users/{id}");
 		traffic.run();
-		Map<String, Double> after = this.stack.served("users-service", 8800, "/users/{id}");
+		Map<String, Double> after = this.stack.served("users-service", "/users/{id}");
 		Map<String, Double> byVersion = new LinkedHashMap<>();
 		after.forEach((container, count) -> {
 			double delta = count - before.getOrDefault(container, 0.0);
@@ -324,7 +336,7 @@ class ComposeIT {
 
 	private Map<String, Double> servedBy(String version) {
 		Map<String, Double> counts = new LinkedHashMap<>();
-		this.stack.served("users-service", 8800, "/users/{id}").forEach((container, count) -> {
+		this.stack.served("users-service", "/users/{id}").forEach((container, count) -> {
 			if (version.equals(this.stack.version(container))) {
 				counts.put(container, count);
 			}

@@ -162,18 +162,19 @@ final class ComposeStack implements AutoCloseable {
 			.trim();
 	}
 
+	/** The actuator's port in every container: the docker profile's management port. */
+	static final int MANAGEMENT_PORT = 8081;
+
 	/**
 	 * How many requests to a URI pattern each container of a service has answered, read
-	 * from the container's own Prometheus scrape (inside the container: no port of a
-	 * service is published).
+	 * from the container's own Prometheus scrape on its management port (inside the
+	 * container: that port of a service is not published).
 	 */
-	Map<String, Double> served(String service, int port, String uri) {
+	Map<String, Double> served(String service, String uri) {
 		Map<String, Double> counts = new HashMap<>();
 		Pattern sample = Pattern.compile("^http_server_requests_seconds_count\\{(.*)\\} (\\S+)$");
 		for (String container : containers(service)) {
-			String scrape = capture(Duration.ofSeconds(30), "docker", "exec", container, "bash", "-c",
-					"exec 3<>/dev/tcp/127.0.0.1/" + port
-							+ "; printf 'GET /actuator/prometheus HTTP/1.0\\r\\nAccept: text/plain\\r\\n\\r\\n' >&3; cat <&3");
+			String scrape = insideGet(container, MANAGEMENT_PORT, "/actuator/prometheus");
 			double total = 0;
 			for (String line : scrape.lines().toList()) {
 				Matcher matcher = sample.matcher(line);
@@ -184,6 +185,15 @@ final class ComposeStack implements AutoCloseable {
 			counts.put(container, total);
 		}
 		return counts;
+	}
+
+	/**
+	 * The whole HTTP/1.0 response to a GET sent from inside a container to one of its
+	 * ports (bash's /dev/tcp: the images have no curl).
+	 */
+	String insideGet(String container, int port, String path) {
+		return capture(Duration.ofSeconds(30), "docker", "exec", container, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/"
+				+ port + "; printf 'GET " + path + " HTTP/1.0\\r\\nAccept: text/plain\\r\\n\\r\\n' >&3; cat <&3");
 	}
 
 	URI gateway(String path) {

@@ -80,14 +80,17 @@ class RegistryPeersIT {
 
 	/**
 	 * In the docker profile (and k8s) the registry takes registrations and reads only
-	 * with its credentials, and does not start without its password.
+	 * with its credentials, and does not start without its password. Its actuator is on
+	 * the management port: health open to the probes, metrics only with the credentials.
 	 */
 	@Test
 	void theDockerProfileRefusesRegistrationsWithoutTheCredentials() throws Exception {
 		int port = Stack.freePort();
+		int managementPort = Stack.freePort();
 		Path jar = registryJar();
 		Path workdir = workdir("credentials");
 		List<String> arguments = List.of("--server.port=" + port, "--server.address=127.0.0.1",
+				"--management.server.port=" + managementPort, "--management.server.address=127.0.0.1",
 				"--spring.profiles.active=docker");
 		ServiceProcess withoutPassword = new ServiceProcess("registry-without-password", jar, workdir, Map.of(),
 				arguments);
@@ -107,7 +110,16 @@ class RegistryPeersIT {
 				Map.of("EUREKA_PASSWORD", password), arguments);
 		try {
 			registry.start();
-			awaitUp(registry, port);
+			awaitUp(registry, managementPort);
+			assertThat(status(port, "/actuator/prometheus", basic("eureka", password)))
+				.as("no actuator on the public port")
+				.isEqualTo(404);
+			assertThat(status(managementPort, "/actuator/health/liveness", null)).isEqualTo(200);
+			assertThat(status(managementPort, "/actuator/metrics", null)).as("metrics without credentials")
+				.isEqualTo(401);
+			assertThat(status(managementPort, "/actuator/metrics", basic("eureka", password)))
+				.as("metrics with the credentials")
+				.isEqualTo(200);
 			assertThat(register(port, "INTRUDER", null)).as("without credentials").isEqualTo(401);
 			assertThat(register(port, "INTRUDER", basic("eureka", "guessed"))).as("with a wrong password")
 				.isEqualTo(401);

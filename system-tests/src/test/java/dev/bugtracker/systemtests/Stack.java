@@ -43,6 +43,12 @@ final class Stack implements AutoCloseable {
 	/** The secret of bugs-service's client, random for each run as a deployment's is. */
 	static final String CLIENT_SECRET = java.util.UUID.randomUUID().toString();
 
+	/**
+	 * users-service instances read the signing keys every 5 s (30 s by default), so that
+	 * KeyRotationIT can publish a key 15 s ahead.
+	 */
+	private static final String USERS_KEY_REFRESH = "--bugtracker.security.signing-keys.refresh-interval=5s";
+
 	final int registryPort = freePort();
 
 	final int gatewayPort = freePort();
@@ -109,7 +115,8 @@ final class Stack implements AutoCloseable {
 		this.users = service(root, version, "users-service", env, this.usersPort,
 				// Retry quickly after an outage so the test does not wait out a long
 				// backoff.
-				"--bugtracker.outbox.max-backoff=2s", "--bugtracker.security.admins=" + ADMIN_EMAIL, database("users"));
+				"--bugtracker.outbox.max-backoff=2s", "--bugtracker.security.admins=" + ADMIN_EMAIL, USERS_KEY_REFRESH,
+				database("users"));
 		this.bugs = service(root, version, "bugs-service", env, this.bugsPort, database("bugs"));
 		this.gateway = service(root, version, "gateway", env, this.gatewayPort);
 		this.all = List.of(this.gateway, this.bugs, this.users, this.notificator, this.registry);
@@ -155,8 +162,11 @@ final class Stack implements AutoCloseable {
 	 * Start another instance of users-service on a free port, sharing the database;
 	 * stopped with the stack.
 	 */
-	ServiceProcess startAnotherUsersInstance() throws IOException {
-		return startAnother("users-service", "--bugtracker.outbox.max-backoff=2s", database("users"));
+	ServiceProcess startAnotherUsersInstance(String... arguments) throws IOException {
+		List<String> all = new ArrayList<>(
+				List.of("--bugtracker.outbox.max-backoff=2s", USERS_KEY_REFRESH, database("users")));
+		all.addAll(List.of(arguments));
+		return startAnother("users-service", all.toArray(String[]::new));
 	}
 
 	/**

@@ -20,12 +20,16 @@ import org.springframework.web.client.RestTemplate;
  * users-service's JWKS, through the registry: any instance, they share the keys) and
  * cached; a token signed by a key not seen yet makes the decoder fetch them again
  * (users-service publishes a new key an hour before it signs with it). A token must name
- * {@code bugtracker.security.public-url} as its issuer, and not be expired.
+ * {@code bugtracker.security.public-url} as its issuer, and not be expired. A token
+ * accepted once is remembered until it expires ({@link CachingJwtDecoder}).
  */
 public final class AccessTokenDecoders {
 
 	/** Where the signing keys are by default: users-service, through the registry. */
 	public static final String DEFAULT_JWK_SET_URI = "http://users-service/oauth2/jwks";
+
+	/** How many verified tokens a service remembers at most (a few KB each). */
+	public static final int CACHED_TOKENS = 4096;
 
 	private AccessTokenDecoders() {
 	}
@@ -53,7 +57,16 @@ public final class AccessTokenDecoders {
 			.restOperations(keys)
 			.build();
 		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<Jwt>(JwtValidators.createDefaultWithIssuer(issuer)));
-		return decoder;
+		return cached(decoder);
+	}
+
+	/**
+	 * @param verifier a decoder that checks signature, issuer and expiry
+	 * @return the decoder, remembering the tokens it accepted until they expire (at most
+	 * 5 minutes, at most {@value #CACHED_TOKENS} tokens)
+	 */
+	public static JwtDecoder cached(JwtDecoder verifier) {
+		return new CachingJwtDecoder(verifier, CACHED_TOKENS, java.time.Clock.systemUTC());
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.bugtracker.users.security;
 
 import java.time.Clock;
 
+import dev.bugtracker.platform.security.AccessTokenDecoders;
 import dev.bugtracker.platform.security.ServiceTokens;
 import dev.bugtracker.users.user.User;
 import dev.bugtracker.users.user.UserService;
@@ -89,13 +90,14 @@ class AuthorizationServerConfiguration {
 
 	/**
 	 * Checks the access tokens sent to users-service itself (and to the user info
-	 * endpoint): signed by one of the published keys, issued here, not expired.
+	 * endpoint): signed by one of the published keys, issued here, not expired;
+	 * remembered once accepted, until they expire.
 	 */
 	@Bean
 	JwtDecoder jwtDecoder(SigningKeys keys, AuthorizationServerSettings settings) {
 		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(keys).build();
 		decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(settings.getIssuer()));
-		return decoder;
+		return AccessTokenDecoders.cached(decoder);
 	}
 
 	@Bean

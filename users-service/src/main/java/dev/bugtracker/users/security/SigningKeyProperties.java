@@ -12,7 +12,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param rotateEvery how long a key signs before the next one takes over
  * @param publishAhead how long before it takes over a new key is published in the JWKS:
- * longer than the services cache the JWKS, so that they know it before they meet it
+ * at least twice the refresh interval, so that every users-service instance publishes it
+ * before any signs with it (the verifying services fetch the JWKS again when they meet a
+ * key they do not know)
  * @param retireAfter how long a replaced key stays published: longer than an access token
  * lives, so that the tokens it signed stay valid until they expire
  * @param refreshInterval how often each instance reads the keys again (to rotate, and to
@@ -26,6 +28,11 @@ record SigningKeyProperties(@DefaultValue("30d") Duration rotateEvery, @DefaultV
 		if (publishAhead.compareTo(rotateEvery) >= 0) {
 			throw new IllegalArgumentException("bugtracker.security.signing-keys.publish-ahead (" + publishAhead
 					+ ") must be shorter than rotate-every (" + rotateEvery + ")");
+		}
+		if (publishAhead.compareTo(refreshInterval.multipliedBy(2)) < 0) {
+			throw new IllegalArgumentException("bugtracker.security.signing-keys.publish-ahead (" + publishAhead
+					+ ") must be at least twice refresh-interval (" + refreshInterval
+					+ "): every instance must have read a new key before any signs with it");
 		}
 	}
 

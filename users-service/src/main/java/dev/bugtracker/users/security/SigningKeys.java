@@ -93,6 +93,13 @@ class SigningKeys implements JWKSource<SecurityContext> {
 		StoredKey newest = keys.get(keys.size() - 1);
 		Instant nextActivation = newest.activatesAt().plus(this.properties.rotateEvery());
 		if (!now.isBefore(nextActivation.minus(this.properties.publishAhead()))) {
+			// Overdue (every instance was down when it was due, or rotate-every was
+			// shortened): the next key is still published ahead, never activated at once,
+			// which instances that have not read it yet could not verify. Whole rotation
+			// steps, so that instances refreshing at the same time pick the same key id.
+			while (nextActivation.isBefore(now.plus(this.properties.publishAhead()))) {
+				nextActivation = nextActivation.plus(this.properties.rotateEvery());
+			}
 			insert("k" + nextActivation.getEpochSecond(), nextActivation);
 			keys = load(now);
 		}

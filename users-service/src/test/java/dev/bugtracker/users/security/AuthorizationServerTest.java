@@ -41,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Import(EmbeddedPostgresTestConfiguration.class)
 class AuthorizationServerTest {
 
-	private static final String REDIRECT = "http://localhost:8080/login/oauth2/code/bugtracker-web";
+	/** Registered by default: under the public URL. */
+	private static final String REDIRECT = "https://bugs.example.com/login/oauth2/code/bugtracker-web";
 
 	@LocalServerPort
 	private int port;

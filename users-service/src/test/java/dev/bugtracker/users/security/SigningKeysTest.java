@@ -32,6 +32,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Signing keys in PostgreSQL, rotated on a clock the test moves: the next key is
@@ -43,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 				// The application's own refresher reads the keys once, at start; the test
 				// drives
 				// its own instances.
-				"bugtracker.security.signing-keys.refresh-interval=1h" })
+				"bugtracker.security.signing-keys.refresh-interval=30m" })
 @Import(EmbeddedPostgresTestConfiguration.class)
 class SigningKeysTest {
 
@@ -95,6 +96,36 @@ class SigningKeysTest {
 		this.clock.set(T0.plus(Duration.ofMinutes(13)).plusSeconds(1));
 		keys.refresh();
 		assertThat(published(keys)).containsExactly(second);
+	}
+
+	@Test
+	void anOverdueRotationStillPublishesTheNextKeyAheadOfTime() {
+		SigningKeys keys = new SigningKeys(this.jdbc, this.clock, ROTATION);
+		keys.refresh();
+		String first = keys.activeKeyId();
+
+		// Nobody refreshed for 35 minutes (three rotations and a half were due).
+		this.clock.set(T0.plus(Duration.ofMinutes(35)));
+		keys.refresh();
+		assertThat(keys.activeKeyId()).as("the old key signs until the new one has been published for a while")
+			.isEqualTo(first);
+		assertThat(published(keys)).hasSize(2);
+
+		this.clock.set(T0.plus(Duration.ofMinutes(36)).plusSeconds(59));
+		keys.refresh();
+		assertThat(keys.activeKeyId()).isEqualTo(first);
+		this.clock.set(T0.plus(Duration.ofMinutes(40)));
+		keys.refresh();
+		assertThat(keys.activeKeyId()).isNotEqualTo(first)
+			.isEqualTo("k" + T0.plus(Duration.ofMinutes(40)).getEpochSecond());
+	}
+
+	@Test
+	void refusesToPublishANewKeyLaterThanEveryInstanceReadsIt() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new SigningKeyProperties(Duration.ofMinutes(10), Duration.ofSeconds(50),
+					Duration.ofMinutes(15), Duration.ofSeconds(30)))
+			.withMessageContaining("publish-ahead (PT50S) must be at least twice refresh-interval (PT30S)");
 	}
 
 	@Test

@@ -1,0 +1,89 @@
+// A person logging in to the web client "bugtracker-web" in a real browser: headless Chromium
+// (Debian's, CHROMIUM or /usr/bin/chromium), driven by playwright-core. BrowserLoginIT runs it.
+//
+// It starts an authorization-code request with PKCE at the gateway, lands on the login page, first
+// types a wrong password (the page must say so and keep the browser there), then the right one, and
+// follows the redirect back to the client's redirect URI. It prints one line of JSON for the test:
+// the pages it saw, the code and state of the redirect, and the PKCE verifier, so that the test can
+// exchange the code the way the web client will.
+//
+// Environment: GATEWAY (http://127.0.0.1:<port>), EMAIL, PASSWORD, CHROMIUM (optional),
+// SCREENSHOT (optional: a PNG of the login page with its error).
+import { createHash, randomBytes } from "node:crypto";
+import { chromium } from "playwright-core";
+
+const { GATEWAY, EMAIL, PASSWORD } = process.env;
+if (!GATEWAY || !EMAIL || !PASSWORD) {
+  console.error("login.mjs: set GATEWAY, EMAIL and PASSWORD");
+  process.exit(2);
+}
+const redirectUri = `${GATEWAY}/login/oauth2/code/bugtracker-web`;
+const verifier = randomBytes(32).toString("base64url");
+const challenge = createHash("sha256").update(verifier).digest("base64url");
+const state = randomBytes(16).toString("base64url");
+
+const authorize = new URL(`${GATEWAY}/oauth2/authorize`);
+authorize.search = new URLSearchParams({
+  response_type: "code",
+  client_id: "bugtracker-web",
+  redirect_uri: redirectUri,
+  scope: "openid bugs:read bugs:write users:read",
+  state,
+  code_challenge: challenge,
+  code_challenge_method: "S256",
+}).toString();
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  // No sandbox (CI runs as root); nothing that phones home: the build machines have no internet.
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync"],
+  timeout: 60_000,
+});
+let page;
+try {
+  page = await (await browser.newContext()).newPage();
+  page.setDefaultTimeout(30_000);
+
+  await page.goto(authorize.href);
+  await page.waitForURL(`${GATEWAY}/login`);
+  const loginPage = page.url();
+
+  await page.fill('input[name="username"]', EMAIL);
+  await page.fill('input[name="password"]', `${PASSWORD}-wrong`);
+  await Promise.all([page.waitForURL(`${GATEWAY}/login?error`), page.click('button[type="submit"]')]);
+  const afterWrongPassword = page.url();
+  const errorShown = await page.locator(".alert-danger, .error").first().textContent().catch(() => null);
+  if (process.env.SCREENSHOT) {
+    await page.screenshot({ path: process.env.SCREENSHOT });
+  }
+
+  await page.fill('input[name="username"]', EMAIL);
+  await page.fill('input[name="password"]', PASSWORD);
+  // The redirect URI is the web client's, which does not exist yet: the gateway answers 404 there,
+  // which is fine, the code is in the address.
+  await Promise.all([page.waitForURL((url) => url.href.startsWith(redirectUri)),
+    page.click('button[type="submit"]')]);
+  const redirected = new URL(page.url());
+
+  console.log(JSON.stringify({
+    loginPage,
+    afterWrongPassword,
+    errorShown,
+    redirectUri,
+    redirected: redirected.href,
+    code: redirected.searchParams.get("code"),
+    stateMatches: redirected.searchParams.get("state") === state,
+    verifier,
+    userAgent: await page.evaluate(() => navigator.userAgent),
+  }));
+}
+catch (error) {
+  // Where the browser was, for the test's failure message.
+  console.error(`login.mjs failed at ${page?.url()}: ${(await page?.content().catch(() => ""))?.slice(0, 2000)}`);
+  throw error;
+}
+finally {
+  await browser.close();
+}

@@ -33,6 +33,11 @@ authorize.search = new URLSearchParams({
   code_challenge_method: "S256",
 }).toString();
 
+// Progress on stderr, so that a step that hangs is named in the test's failure message.
+const started = Date.now();
+const step = (what) => console.error(`${((Date.now() - started) / 1000).toFixed(1)} s: ${what}`);
+
+step("launching Chromium");
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   headless: true,
@@ -45,26 +50,32 @@ let page;
 try {
   page = await (await browser.newContext()).newPage();
   page.setDefaultTimeout(30_000);
+  page.on("requestfailed", (request) => step(`request failed: ${request.url()} ${request.failure()?.errorText}`));
 
-  await page.goto(authorize.href);
-  await page.waitForURL(`${GATEWAY}/login`);
+  step("opening the authorization request");
+  await page.goto(authorize.href, { waitUntil: "domcontentloaded" });
+  await page.waitForURL(`${GATEWAY}/login`, { waitUntil: "domcontentloaded" });
   const loginPage = page.url();
 
+  step("typing a wrong password");
   await page.fill('input[name="username"]', EMAIL);
   await page.fill('input[name="password"]', `${PASSWORD}-wrong`);
-  await Promise.all([page.waitForURL(`${GATEWAY}/login?error`), page.click('button[type="submit"]')]);
+  await Promise.all([page.waitForURL(`${GATEWAY}/login?error`, { waitUntil: "domcontentloaded" }),
+    page.click('button[type="submit"]')]);
   const afterWrongPassword = page.url();
   const errorShown = await page.locator(".alert-danger, .error").first().textContent().catch(() => null);
   if (process.env.SCREENSHOT) {
     await page.screenshot({ path: process.env.SCREENSHOT });
   }
 
+  step("typing the password");
   await page.fill('input[name="username"]', EMAIL);
   await page.fill('input[name="password"]', PASSWORD);
   // The redirect URI is the web client's, which does not exist yet: the gateway answers 404 there,
   // which is fine, the code is in the address.
-  await Promise.all([page.waitForURL((url) => url.href.startsWith(redirectUri)),
+  await Promise.all([page.waitForURL((url) => url.href.startsWith(redirectUri), { waitUntil: "commit" }),
     page.click('button[type="submit"]')]);
+  step("redirected to the client");
   const redirected = new URL(page.url());
 
   console.log(JSON.stringify({
@@ -80,10 +91,19 @@ try {
   }));
 }
 catch (error) {
-  // Where the browser was, for the test's failure message.
-  console.error(`login.mjs failed at ${page?.url()}: ${(await page?.content().catch(() => ""))?.slice(0, 2000)}`);
-  throw error;
+  // Where the browser was, for the test's failure message (the page's content only if it comes
+  // at once: a page still loading may never give it).
+  step(`failed at ${page?.url()}: ${error}`);
+  const content = await Promise.race([page?.content().catch(() => ""),
+    new Promise((resolve) => setTimeout(() => resolve("(no content within 3 s)"), 3_000))]);
+  step(`the page: ${String(content).slice(0, 2000)}`);
+  process.exitCode = 1;
 }
 finally {
-  await browser.close();
+  // Closing Chromium must not keep the test waiting (a CI run once saw this script print
+  // nothing on stderr and not end within 120 s): give it 5 s, then leave; BrowserLoginIT
+  // ends whatever processes remain.
+  await Promise.race([browser.close(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+  step("done");
+  process.exit();
 }

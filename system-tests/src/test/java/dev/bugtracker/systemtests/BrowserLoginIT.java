@@ -144,7 +144,10 @@ class BrowserLoginIT {
 		Process process = node.start();
 		try {
 			boolean done = process.waitFor(120, TimeUnit.SECONDS);
-			assertThat(done).as("the browser finished within 120 s; " + Files.readString(errors)).isTrue();
+			assertThat(done)
+				.as("the browser finished within 120 s; its progress: " + Files.readString(errors) + "; its output: "
+						+ Files.readString(output))
+				.isTrue();
 			assertThat(process.exitValue()).as("login.mjs: " + Files.readString(errors)).isZero();
 			List<String> lines = Files.readAllLines(output);
 			assertThat(lines).as("login.mjs printed its result").isNotEmpty();

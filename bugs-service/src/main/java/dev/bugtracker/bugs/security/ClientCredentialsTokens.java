@@ -1,6 +1,5 @@
 package dev.bugtracker.bugs.security;
 
-import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -148,20 +147,12 @@ class ClientCredentialsTokens implements ServiceTokens {
 				return Held.received(token, this.clock.instant());
 			}
 			catch (RuntimeException ex) {
-				if (attempt == ATTEMPTS || !(ConnectionFailures.isConnectionFailure(ex) || isTimeout(ex))) {
+				if (attempt == ATTEMPTS
+						|| !(ConnectionFailures.isConnectionFailure(ex) || ConnectionFailures.isTimeout(ex))) {
 					throw ex;
 				}
 			}
 		}
-	}
-
-	private static boolean isTimeout(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
-			if (cause instanceof SocketTimeoutException) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	/**

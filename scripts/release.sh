@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Releases without downtime on the compose stack (docs/operations.md explains each procedure).
 #
-#   scripts/release.sh status   SERVICE              containers with their versions, and the policy
+#   scripts/release.sh status   SERVICE              containers with their versions, the policy, the gateway's view
 #   scripts/release.sh rolling  SERVICE TAG          replace the instances one at a time with image TAG
 #   scripts/release.sh canary   SERVICE TAG PERCENT  add one instance of TAG; it takes PERCENT % of requests
 #   scripts/release.sh share    SERVICE PERCENT      change the canary's share
@@ -22,9 +22,11 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/compose-lib.sh"
 
 ADMIN=${GATEWAY_ADMIN_URL:-http://127.0.0.1:$(env_value GATEWAY_ADMIN_PORT | grep . || echo 8081)}
-# How long the gateway may take to see an instance come or go: a 3 s registry fetch plus a 3 s
-# load-balancer cache in the docker profile (configs/application.yml), and a margin.
+# How long the gateway may take to see an instance go: a 3 s registry fetch plus a 3 s
+# load-balancer cache in the docker profile (configs/application.yml), and a margin. A new instance
+# is not waited for by the clock: the gateway is asked until it routes to it (wait_routed).
 SETTLE=${SETTLE:-8}
+ROUTE_TIMEOUT=${ROUTE_TIMEOUT:-90}
 
 tag_var() { local s=${1^^}; printf '%s_TAG' "${s//-/_}"; }
 
@@ -96,13 +98,37 @@ read_canary_policy() {
   [ -n "$CANARY" ] && [ "$CANARY" != null ] || die "$1 has no canary"
 }
 
-# Starts an instance of SERVICE from TAG, waits until it is healthy and discovered, then stops OLD.
+ip_of() { docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "$1" | awk '{print $1}'; }
+
+# Waits until the gateway's load balancer has each given container of SERVICE in its rotation
+# (/actuator/loadbalancer/SERVICE on the admin port: known, not ejected). Healthy is not enough: the
+# gateway learns of an instance only after the instance has registered, the gateway's next registry
+# fetch and its instance cache; a policy set before then sends the instance nothing. The other
+# callers (bugs-service's Feign client) fetch on the same schedule.
+wait_routed() {
+  local service=$1 start=$SECONDS deadline=$((SECONDS + ROUTE_TIMEOUT)) id ip seen pending
+  shift
+  while :; do
+    seen=$(curl -fsS "$ADMIN/actuator/loadbalancer/$service" 2>/dev/null | sed 's/},{/}\n{/g' || true)
+    pending=""
+    for id in "$@"; do
+      ip=$(ip_of "$id")
+      printf '%s\n' "$seen" | grep -F "\"host\":\"$ip\"" | grep -q '"ejected":false' || pending="$pending $(name_of "$id")"
+    done
+    if [ -z "$pending" ]; then say "the gateway routes to it (after $((SECONDS - start)) s)"; return 0; fi
+    [ $SECONDS -lt $deadline ] || die "the gateway at $ADMIN does not route to$pending within $ROUTE_TIMEOUT s (its view: ${seen:-none})"
+    sleep 1
+  done
+}
+
+# Starts an instance of SERVICE from TAG, waits until it is healthy and the gateway routes to it,
+# then stops OLD (which stays in service for the deregistration delay, while every caller learns).
 replace_instance() {
   local service=$1 tag=$2 old=$3 new
   new=$(add_instance "$service" "$tag")
-  say "started $(name_of "$new") from $tag; waiting until it is healthy"
+  say "started $(name_of "$new") from $tag; waiting until it is healthy and the gateway routes to it"
   wait_healthy "$new"
-  sleep "$SETTLE"   # the gateway and the other callers discover it
+  wait_routed "$service" "$new"
   remove_instance "$old"
 }
 
@@ -124,9 +150,9 @@ canary() {
   # The policy first: the canary takes nothing until its share is set.
   policy "$service" "{\"stable\": \"$stable\", \"canary\": \"$version\", \"canaryPercent\": 0}"
   id=$(add_instance "$service" "$tag")
-  say "started canary $(name_of "$id") (version $version); waiting until it is healthy"
+  say "started canary $(name_of "$id") (version $version); waiting until it is healthy and the gateway routes to it"
   wait_healthy "$id"
-  sleep "$SETTLE"
+  wait_routed "$service" "$id"
   policy "$service" "{\"stable\": \"$stable\", \"canary\": \"$version\", \"canaryPercent\": $percent}"
 }
 
@@ -168,6 +194,7 @@ green() {
   policy "$service" "{\"stable\": \"$blue\"}"
   for id in $(containers_of "$service"); do ids+=("$(add_instance "$service" "$tag")"); done
   wait_healthy "${ids[@]}"
+  wait_routed "$service" "${ids[@]}"
   say "$service: ${#ids[@]} instance(s) of $version are up and idle; 'switch $service $version' sends them the traffic"
 }
 
@@ -195,6 +222,7 @@ status() {
     printf '%-40s %-24s %-10s %s\n' "$(name_of "$id")" "$(docker inspect -f '{{.Config.Image}}' "$id")" "$(version_of "$id")" "$(health_of "$id")"
   done
   printf 'policy: %s\n' "$(current_policy "$1" | grep . || echo 'none (every instance takes requests)')"
+  printf 'the gateway routes to: %s\n' "$(curl -fsS "$ADMIN/actuator/loadbalancer/$1" 2>/dev/null | grep . || echo 'no instance')"
 }
 
 command=${1:-}

@@ -37,8 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Release routing against two real HTTP backends that carry versions 1 and 2 in their
  * discovery metadata: canary shares, the pin header, a blue-green switch, a policy naming
- * a version that has no instance, and the {@code release} endpoint that changes it all.
- * Also: a service with no registered instance gets 503s without opening its breaker.
+ * a version that has no instance, the {@code release} endpoint that changes it all, and
+ * the {@code loadbalancer} endpoint that shows the instances. Also: a service with no
+ * registered instance gets 503s without opening its breaker.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "eureka.client.enabled=false", "server.address=127.0.0.1" })
@@ -137,6 +138,25 @@ class GatewayReleaseRoutingTest {
 			.expectBody()
 			.jsonPath("$.canaryPercent")
 			.isEqualTo(10);
+	}
+
+	@Test
+	void showsTheInstancesThatItsLoadBalancerRoutesTo() {
+		client().get()
+			.uri("/actuator/loadbalancer/users-service")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.length()")
+			.isEqualTo(2)
+			.jsonPath("$[?(@.port == %d)].version".formatted(v1.getAddress().getPort()))
+			.isEqualTo(List.of("1"))
+			.jsonPath("$[?(@.port == %d)].version".formatted(v2.getAddress().getPort()))
+			.isEqualTo(List.of("2"))
+			.jsonPath("$[*].ejected")
+			.isEqualTo(List.of(false, false));
+		client().get().uri("/actuator/loadbalancer/no-such-service").exchange().expectStatus().isNotFound();
 	}
 
 	@Test

@@ -1,13 +1,18 @@
 package dev.bugtracker.gateway.release;
 
+import dev.bugtracker.loadbalancing.OutlierDetector;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Wires release routing: the policies, their actuator endpoint, and the version-aware
- * instance lists of every load-balanced service.
+ * Wires release routing: the policies, their actuator endpoint, the version-aware
+ * instance lists of every load-balanced service, and the endpoint that shows them.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ReleaseProperties.class)
@@ -22,6 +27,12 @@ class ReleaseRoutingConfiguration {
 	@Bean
 	ReleaseEndpoint releaseEndpoint(ReleasePolicies policies) {
 		return new ReleaseEndpoint(policies);
+	}
+
+	@Bean
+	LoadBalancerEndpoint loadBalancerEndpoint(LoadBalancerClientFactory clients, DiscoveryClient discovery,
+			ObjectProvider<OutlierDetector> outliers) {
+		return new LoadBalancerEndpoint(clients, discovery, outliers);
 	}
 
 }

@@ -106,16 +106,17 @@ ip_of() { docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {
 # fetch and its instance cache; a policy set before then sends the instance nothing. The other
 # callers (bugs-service's Feign client) fetch on the same schedule.
 wait_routed() {
-  local service=$1 start=$SECONDS deadline=$((SECONDS + ROUTE_TIMEOUT)) id ip seen pending
+  local service=$1 start=$SECONDS deadline=$((SECONDS + ROUTE_TIMEOUT)) id seen pending
+  local -A names=()   # container name by IP, looked up once
   shift
+  for id in "$@"; do names[$(ip_of "$id")]=$(name_of "$id"); done
   while :; do
     seen=$(curl -fsS "$ADMIN/actuator/loadbalancer/$service" 2>/dev/null | sed 's/},{/}\n{/g' || true)
     pending=""
-    for id in "$@"; do
-      ip=$(ip_of "$id")
-      printf '%s\n' "$seen" | grep -F "\"host\":\"$ip\"" | grep -q '"ejected":false' || pending="$pending $(name_of "$id")"
+    for ip in "${!names[@]}"; do
+      printf '%s\n' "$seen" | grep -F "\"host\":\"$ip\"" | grep -q '"ejected":false' || pending="$pending ${names[$ip]}"
     done
-    if [ -z "$pending" ]; then say "the gateway routes to it (after $((SECONDS - start)) s)"; return 0; fi
+    if [ -z "$pending" ]; then say "the gateway routes to ${names[*]} (after $((SECONDS - start)) s)"; return 0; fi
     [ $SECONDS -lt $deadline ] || die "the gateway at $ADMIN does not route to$pending within $ROUTE_TIMEOUT s (its view: ${seen:-none})"
     sleep 1
   done

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Releases without downtime on the compose stack (docs/operations.md explains each procedure).
 #
-#   scripts/release.sh status   SERVICE              containers with their versions, the policy, the gateway's view
+#   scripts/release.sh status   SERVICE              containers with their versions, the policy, the gateway's and the registry's view
 #   scripts/release.sh rolling  SERVICE TAG          replace the instances one at a time with image TAG
 #   scripts/release.sh canary   SERVICE TAG PERCENT  add one instance of TAG; it takes PERCENT % of requests
 #   scripts/release.sh share    SERVICE PERCENT      change the canary's share
@@ -98,6 +98,19 @@ read_canary_policy() {
   [ -n "$CANARY" ] && [ "$CANARY" != null ] || die "$1 has no canary"
 }
 
+# What the registry says of SERVICE's instances, one line each: id, status, status override. Printed
+# when the gateway does not route to a new instance, to tell a registration problem (not listed, or
+# DOWN/OUT_OF_SERVICE) from a routing one.
+registry_view() {
+  local port password
+  port=$(env_value REGISTRY_PORT | grep . || echo 8761)
+  password=${EUREKA_PASSWORD:-$(env_value EUREKA_PASSWORD)}
+  curl -fsS -u "${EUREKA_USERNAME:-eureka}:$password" -H 'Accept: application/json' \
+    "http://127.0.0.1:$port/eureka/apps/${1^^}" 2>/dev/null \
+    | grep -o '"instanceId":"[^"]*"\|"status":"[A-Z_]*"\|"overriddenStatus":"[A-Z_]*"' | paste -d' ' - - - \
+    || echo "(the registry on port $port did not answer)"
+}
+
 ip_of() { docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "$1" | awk '{print $1}'; }
 
 # Waits until the gateway's load balancer has each given container of SERVICE in its rotation
@@ -117,7 +130,7 @@ wait_routed() {
       printf '%s\n' "$seen" | grep -F "\"host\":\"$ip\"" | grep -q '"ejected":false' || pending="$pending ${names[$ip]}"
     done
     if [ -z "$pending" ]; then say "the gateway routes to ${names[*]} (after $((SECONDS - start)) s)"; return 0; fi
-    [ $SECONDS -lt $deadline ] || die "the gateway at $ADMIN does not route to$pending within $ROUTE_TIMEOUT s (its view: ${seen:-none})"
+    [ $SECONDS -lt $deadline ] || die "the gateway at $ADMIN does not route to$pending within $ROUTE_TIMEOUT s (its view: ${seen:-none}; the registry's: $(registry_view "$service" | tr '\n' ';'))"
     sleep 1
   done
 }
@@ -224,6 +237,7 @@ status() {
   done
   printf 'policy: %s\n' "$(current_policy "$1" | grep . || echo 'none (every instance takes requests)')"
   printf 'the gateway routes to: %s\n' "$(curl -fsS "$ADMIN/actuator/loadbalancer/$1" 2>/dev/null | grep . || echo 'no instance')"
+  printf 'the registry lists:\n%s\n' "$(registry_view "$1" | grep . || echo 'no instance')"
 }
 
 command=${1:-}

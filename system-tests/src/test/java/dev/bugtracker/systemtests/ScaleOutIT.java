@@ -125,6 +125,62 @@ class ScaleOutIT {
 	}
 
 	/**
+	 * An instance that dies while it leaves the registry (docker stop's SIGKILL after its
+	 * grace period, an OOM kill during the drain) leaves its registration behind, marked
+	 * DOWN. A new instance at the same address registers under the same instance id (on
+	 * Docker, a new container often gets the IP of the one that just stopped): it must be
+	 * UP and routed, not inherit the dead one's DOWN.
+	 */
+	@Test
+	void anInstanceKilledWhileLeavingTheRegistryDoesNotKeepItsSuccessorAtTheSameAddressDown(Stack stack)
+			throws Exception {
+		ServiceProcess leaving = stack.startAnotherUsersInstance();
+		int port = leaving.port;
+		String instanceId = "users-service:127.0.0.1:" + port;
+		ServiceProcess successor = null;
+		try {
+			leaving.signalStop(); // SIGTERM: DOWN in the registry, then the
+									// deregistration delay
+			stack.await(Duration.ofSeconds(20), "the leaving instance says it is DOWN in the registry",
+					() -> leaving.logText().contains("Leaving the registry")
+							&& "DOWN".equals(registryStatus(stack, instanceId)));
+			Thread.sleep(1000); // well inside the 5 s delay: the lease is still there
+			leaving.kill();
+			successor = stack.startAnotherUsersInstanceAt(port);
+			stack.await(Duration.ofSeconds(30), "the registry lists the successor at " + instanceId + " UP",
+					() -> "UP".equals(registryStatus(stack, instanceId)));
+			ServiceProcess routed = successor;
+			stack.await(Duration.ofSeconds(30), "the gateway routes to the successor", () -> {
+				double before = gets(stack, routed.port);
+				for (int i = 0; i < 4; i++) {
+					stack.get(stack.gatewayPort, "/users/" + profile(stack));
+				}
+				return gets(stack, routed.port) > before;
+			});
+		}
+		finally {
+			leaving.kill();
+			if (successor != null) {
+				successor.stop();
+			}
+			forgetSecondInstance(stack);
+		}
+	}
+
+	/**
+	 * The status that the registry gives an instance, or {@code null} if it lists none.
+	 */
+	private static String registryStatus(Stack stack, String instanceId) {
+		HttpResponse<String> app = stack.get(stack.registryPort, "/eureka/apps/USERS-SERVICE");
+		if (app.statusCode() != 200) {
+			return null;
+		}
+		List<String> statuses = JsonPath.read(app.body(),
+				"$.application.instance[?(@.instanceId == '" + instanceId + "')].status");
+		return statuses.isEmpty() ? null : statuses.get(0);
+	}
+
+	/**
 	 * Wait until the registry and the gateway know only the first instance: unkeyed POSTs
 	 * are not retried, so later tests must not meet the stopped one.
 	 */

@@ -163,10 +163,19 @@ final class Stack implements AutoCloseable {
 	 * stopped with the stack.
 	 */
 	ServiceProcess startAnotherUsersInstance(String... arguments) throws IOException {
+		return startAnotherUsersInstanceAt(freePort(), arguments);
+	}
+
+	/**
+	 * Start another instance of users-service on the given port (for example where one
+	 * just stopped, so that it registers under the same instance id), sharing the
+	 * database; stopped with the stack.
+	 */
+	ServiceProcess startAnotherUsersInstanceAt(int port, String... arguments) throws IOException {
 		List<String> all = new ArrayList<>(
 				List.of("--bugtracker.outbox.max-backoff=2s", USERS_KEY_REFRESH, database("users")));
 		all.addAll(List.of(arguments));
-		return startAnother("users-service", all.toArray(String[]::new));
+		return startAnother("users-service", port, all.toArray(String[]::new));
 	}
 
 	/**
@@ -174,7 +183,7 @@ final class Stack implements AutoCloseable {
 	 * stopped with the stack.
 	 */
 	ServiceProcess startAnotherBugsInstance() throws IOException {
-		return startAnother("bugs-service", database("bugs"));
+		return startAnother("bugs-service", freePort(), database("bugs"));
 	}
 
 	/**
@@ -182,11 +191,11 @@ final class Stack implements AutoCloseable {
 	 * and the mailbox; stopped with the stack.
 	 */
 	ServiceProcess startAnotherNotificatorInstance() throws IOException {
-		return startAnother("notificator-service", "--spring.grpc.server.port=" + freePort(), database("notificator"));
+		return startAnother("notificator-service", freePort(), "--spring.grpc.server.port=" + freePort(),
+				database("notificator"));
 	}
 
-	private ServiceProcess startAnother(String service, String... arguments) throws IOException {
-		int port = freePort();
+	private ServiceProcess startAnother(String service, int port, String... arguments) throws IOException {
 		Path root = Path.of(System.getProperty("bugtracker.root", ".."));
 		String version = System.getProperty("bugtracker.version", "0.1.0-SNAPSHOT");
 		List<String> all = new ArrayList<>(List.of("--server.port=" + port));

@@ -11,11 +11,19 @@ import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Leaves the registry before the web server drains: on shutdown, marks this instance
- * {@code DOWN} and waits long enough for callers to refresh their view, so that they stop
- * sending requests before the server stops accepting them. Spring Cloud would otherwise
- * deregister only after the graceful shutdown (phase 0), while callers still route to a
- * draining instance.
+ * Leaves the registry before the web server drains: on shutdown, takes this instance out
+ * of the registry and waits long enough for callers to refresh their view, so that they
+ * stop sending requests before the server stops accepting them.
+ * <p>
+ * Leaving is {@link ServiceRegistry#deregister}: with Eureka, the instance registers
+ * itself again with the status {@code DOWN} (Spring Cloud does the same when the context
+ * closes; doing it again is harmless) and cancels its lease when the client shuts down.
+ * It is deliberately not {@code setStatus(DOWN)}: that is a status <em>override</em>,
+ * which the registry keeps by instance id until the lease is cancelled. An instance
+ * killed before it cancels (SIGKILL at the end of a grace period) would leave the
+ * override behind, and the next instance at the same address, which gets the same id (a
+ * new container often gets the IP of the one that just stopped), would stay {@code DOWN}
+ * and never take a request.
  */
 public class DeregisterBeforeShutdown implements SmartLifecycle {
 
@@ -53,10 +61,10 @@ public class DeregisterBeforeShutdown implements SmartLifecycle {
 		log.info("Leaving the registry: {} is DOWN; draining starts in {} ms", this.registration.getInstanceId(),
 				this.delay.toMillis());
 		try {
-			this.registry.setStatus(this.registration, "DOWN");
+			this.registry.deregister(this.registration);
 		}
 		catch (RuntimeException ex) {
-			log.warn("Could not mark this instance DOWN in the registry: {}", ex.toString());
+			log.warn("Could not leave the registry: {}", ex.toString());
 			return;
 		}
 		try {

@@ -25,13 +25,7 @@ class ScaleOutIT {
 	void spreadsLoadOverBothInstancesAndLosesNoRequestWhenOneCrashes(Stack stack) throws Exception {
 		ServiceProcess second = stack.startAnotherUsersInstance();
 		try {
-			stack.await(Duration.ofSeconds(60), "the gateway routes to both instances", () -> {
-				double before = gets(stack, second.port);
-				for (int i = 0; i < 4; i++) {
-					stack.get(stack.gatewayPort, "/users/" + profile(stack));
-				}
-				return gets(stack, second.port) > before;
-			});
+			stack.await(Duration.ofSeconds(60), "the gateway routes to both instances", () -> routesTo(stack, second));
 
 			double first0 = gets(stack, stack.usersPort);
 			double second0 = gets(stack, second.port);
@@ -139,24 +133,18 @@ class ScaleOutIT {
 		String instanceId = "users-service:127.0.0.1:" + port;
 		ServiceProcess successor = null;
 		try {
-			leaving.signalStop(); // SIGTERM: DOWN in the registry, then the
-									// deregistration delay
+			// SIGTERM: DOWN in the registry, then the 5 s deregistration delay, during
+			// which it is killed, so that its lease is never cancelled.
+			leaving.signalStop();
 			stack.await(Duration.ofSeconds(20), "the leaving instance says it is DOWN in the registry",
 					() -> leaving.logText().contains("Leaving the registry")
 							&& "DOWN".equals(registryStatus(stack, instanceId)));
-			Thread.sleep(1000); // well inside the 5 s delay: the lease is still there
 			leaving.kill();
 			successor = stack.startAnotherUsersInstanceAt(port);
 			stack.await(Duration.ofSeconds(30), "the registry lists the successor at " + instanceId + " UP",
 					() -> "UP".equals(registryStatus(stack, instanceId)));
 			ServiceProcess routed = successor;
-			stack.await(Duration.ofSeconds(30), "the gateway routes to the successor", () -> {
-				double before = gets(stack, routed.port);
-				for (int i = 0; i < 4; i++) {
-					stack.get(stack.gatewayPort, "/users/" + profile(stack));
-				}
-				return gets(stack, routed.port) > before;
-			});
+			stack.await(Duration.ofSeconds(30), "the gateway routes to the successor", () -> routesTo(stack, routed));
 		}
 		finally {
 			leaving.kill();
@@ -201,6 +189,18 @@ class ScaleOutIT {
 			}
 			return true;
 		});
+	}
+
+	/**
+	 * Whether a few reads through the gateway reach the given instance (its own metrics
+	 * count them).
+	 */
+	private static boolean routesTo(Stack stack, ServiceProcess instance) {
+		double before = gets(stack, instance.port);
+		for (int i = 0; i < 4; i++) {
+			stack.get(stack.gatewayPort, "/users/" + profile(stack));
+		}
+		return gets(stack, instance.port) > before;
 	}
 
 	/** GET /users requests an instance has served, from its own metrics. */

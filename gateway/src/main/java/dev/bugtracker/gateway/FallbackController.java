@@ -5,6 +5,8 @@ import java.util.concurrent.TimeoutException;
 
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -31,6 +33,12 @@ import org.springframework.web.server.ServerWebExchange;
 class FallbackController {
 
 	private static final Logger log = LoggerFactory.getLogger(FallbackController.class);
+
+	private final MeterRegistry meters;
+
+	FallbackController(MeterRegistry meters) {
+		this.meters = meters;
+	}
 
 	@RequestMapping("/fallback/{service}")
 	Mono<ResponseEntity<ProblemDetail>> fallback(@PathVariable String service, ServerWebExchange exchange) {
@@ -62,6 +70,14 @@ class FallbackController {
 		if (original != null) {
 			problem.setInstance(URI.create(original.getRawPath()));
 		}
+		String reason = String.valueOf(problem.getProperties().get("reason"));
+		Counter.builder("bugtracker.gateway.fallbacks")
+			.description("Requests a route answered with its 503 fallback instead of the service's answer, by "
+					+ "service and reason: circuit-open, overloaded (the gateway shedding load), no-instance, "
+					+ "timeout, unavailable")
+			.tags("service", service, "reason", reason)
+			.register(this.meters)
+			.increment();
 		log.warn("{} {} failed: {}", exchange.getRequest().getMethod(),
 				(original != null) ? original.getRawPath() : service, (failure != null) ? failure.toString() : "-");
 		return Mono.just(ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)

@@ -5,10 +5,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -34,6 +36,9 @@ class GatewayConcurrencyTest {
 
 	@Value("${local.server.port}")
 	private int port;
+
+	@Autowired
+	private MeterRegistry meters;
 
 	@DynamicPropertySource
 	static void instances(DynamicPropertyRegistry properties) {
@@ -64,6 +69,7 @@ class GatewayConcurrencyTest {
 
 	@Test
 	void shedsWhatExceedsAFullBulkheadWithoutOpeningTheBreaker() throws Exception {
+		long shed = 0;
 		for (int round = 1; round <= 2; round++) {
 			List<HttpResponse<String>> responses = SlowBackend.burst(uri("/bugs/1"), 12);
 			assertThat(responses).filteredOn((response) -> response.statusCode() == 200)
@@ -77,7 +83,12 @@ class GatewayConcurrencyTest {
 					assertThat(response.headers().firstValue("Retry-After")).isPresent();
 					assertThat(response.body()).contains("\"reason\":\"overloaded\"");
 				});
+			shed += responses.stream().filter((response) -> response.statusCode() != 200).count();
 		}
+		assertThat(this.meters.get("bugtracker.gateway.fallbacks")
+			.tags("service", "bugs-service", "reason", "overloaded")
+			.counter()
+			.count()).as("shed requests counted").isEqualTo(shed);
 		assertThat(backend.peakConcurrency()).isLessThanOrEqualTo(4);
 		assertThat(SlowBackend.burst(uri("/bugs/1"), 1)).singleElement()
 			.satisfies((response) -> assertThat(response.statusCode()).as("after the bursts").isEqualTo(200));

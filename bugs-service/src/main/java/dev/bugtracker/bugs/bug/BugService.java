@@ -48,10 +48,13 @@ public class BugService {
 
 	private final TransactionTemplate transactions;
 
+	private final BugMetrics metrics;
+
 	private final Clock clock;
 
 	BugService(BugStore bugs, CommentStore comments, HistoryStore history, BugSearch search, UserDirectory users,
-			BugNotifications notifications, TransactionTemplate transactions, Clock clock) {
+			BugNotifications notifications, BugMetrics metrics, TransactionTemplate transactions, Clock clock) {
+		this.metrics = metrics;
 		this.transactions = transactions;
 		this.clock = clock;
 		this.bugs = bugs;
@@ -83,6 +86,7 @@ public class BugService {
 					new Change("assignee", null, bug.getAssigneeId().toString()));
 			this.notifications.assigned(bug, report.reporterId());
 		}
+		this.metrics.reported(bug);
 		log.info("Reported {} ({})", bug.getKey(), bug.getTitle());
 		return bug;
 	}
@@ -128,6 +132,7 @@ public class BugService {
 		this.bugs.update(bug, version);
 		this.history.append(id, userId, bug.getUpdatedAt(), "TRANSITIONED", changes);
 		this.notifications.statusChanged(bug, from, userId);
+		this.metrics.moved(from, bug);
 		return bug;
 	}
 

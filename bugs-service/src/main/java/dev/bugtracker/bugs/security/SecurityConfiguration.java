@@ -5,6 +5,7 @@ import dev.bugtracker.platform.security.ProblemSecurityHandlers;
 import dev.bugtracker.platform.security.ScopeRules;
 import dev.bugtracker.platform.security.TokenAuthorities;
 import dev.bugtracker.platform.web.ProblemWriter;
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -51,8 +52,9 @@ public class SecurityConfiguration {
 	private static final String WRITE = "SCOPE_bugs:write";
 
 	@Bean
-	SecurityFilterChain bugsSecurity(HttpSecurity http, SecurityProperties properties, JsonMapper mapper) {
-		ProblemSecurityHandlers problems = new ProblemSecurityHandlers(new ProblemWriter(mapper), false);
+	SecurityFilterChain bugsSecurity(HttpSecurity http, SecurityProperties properties, JsonMapper mapper,
+			MeterRegistry meters) {
+		ProblemSecurityHandlers problems = new ProblemSecurityHandlers(new ProblemWriter(mapper), false, meters);
 		AuthorizationManager<RequestAuthorizationContext> read = AuthorityAuthorizationManager.hasAnyAuthority(READ,
 				WRITE);
 		AuthorizationManager<RequestAuthorizationContext> write = AuthorityAuthorizationManager.hasAuthority(WRITE);

@@ -2,6 +2,8 @@ package dev.bugtracker.notificator.notification;
 
 import java.util.UUID;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,10 +29,28 @@ public class NotificationService {
 
 	private final TransactionTemplate transactions;
 
-	NotificationService(NotificationStore store, MailDelivery delivery, TransactionTemplate transactions) {
+	private final Counter accepted;
+
+	private final Counter delivered;
+
+	private final Counter failed;
+
+	NotificationService(NotificationStore store, MailDelivery delivery, TransactionTemplate transactions,
+			MeterRegistry meters) {
 		this.store = store;
 		this.delivery = delivery;
 		this.transactions = transactions;
+		this.accepted = outcome(meters, "accepted");
+		this.delivered = outcome(meters, "delivered");
+		this.failed = outcome(meters, "failed");
+	}
+
+	private static Counter outcome(MeterRegistry meters, String outcome) {
+		return Counter.builder("bugtracker.emails")
+			.description("Emails by outcome: accepted (a new idempotency key recorded), delivered (handed to the "
+					+ "mail transport), failed (the transport failed; the sender retries with the same key)")
+			.tag("outcome", outcome)
+			.register(meters);
 	}
 
 	/**
@@ -46,6 +66,7 @@ public class NotificationService {
 		if (!repeat) {
 			try {
 				this.store.insert(UUID.randomUUID(), request);
+				this.accepted.increment();
 			}
 			catch (DuplicateKeyException ex) {
 				repeat = true; // a concurrent call with the same key won the insert
@@ -58,27 +79,36 @@ public class NotificationService {
 				throw new IdempotencyKeyConflictException(request.idempotencyKey());
 			}
 			if (notification.status() == Notification.Status.SENT) {
-				return new Attempt(notification.id(), null);
+				return new Attempt(notification.id(), null, false);
 			}
 			try {
 				this.delivery.deliver(notification);
 			}
 			catch (MailDeliveryException ex) {
 				this.store.markFailed(notification.id(), ex.getMessage());
-				return new Attempt(notification.id(), ex);
+				return new Attempt(notification.id(), ex, false);
 			}
 			this.store.markSent(notification.id());
 			log.info("Sent notification {} ({}) to {}", notification.id(), notification.idempotencyKey(),
 					notification.recipient());
-			return new Attempt(notification.id(), null);
+			return new Attempt(notification.id(), null, true);
 		});
 		if (attempt.failure() != null) {
+			this.failed.increment();
 			throw attempt.failure();
+		}
+		if (attempt.sent()) {
+			this.delivered.increment();
 		}
 		return new SendResult(attempt.id(), duplicate);
 	}
 
-	private record Attempt(UUID id, MailDeliveryException failure) {
+	/**
+	 * @param id the notification
+	 * @param failure why delivery failed, if it did
+	 * @param sent whether this call delivered it (not a repeat of a sent one)
+	 */
+	private record Attempt(UUID id, MailDeliveryException failure, boolean sent) {
 	}
 
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.bugtracker.platform.test.EmbeddedPostgresTestConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,9 @@ class SmtpDeliveryTest {
 	@Autowired
 	private NotificationService notifications;
 
+	@Autowired
+	private MeterRegistry meters;
+
 	@DynamicPropertySource
 	static void smtpPort(DynamicPropertyRegistry properties) {
 		properties.add("spring.mail.port", () -> SMTP.getPort());
@@ -62,8 +66,14 @@ class SmtpDeliveryTest {
 	@Test
 	void reportsAnSmtpOutageAndDeliversOnRetryWithTheSameId() throws Exception {
 		smtp.stop();
+		double accepted = emails("accepted");
+		double failed = emails("failed");
+		double delivered = emails("delivered");
 		EmailRequest request = EmailRequest.of("outage@example.com", "Hi", "Body", "smtp:outage");
 		assertThatExceptionOfType(MailDeliveryException.class).isThrownBy(() -> this.notifications.send(request));
+		assertThat(emails("accepted")).isEqualTo(accepted + 1);
+		assertThat(emails("failed")).isEqualTo(failed + 1);
+		assertThat(emails("delivered")).isEqualTo(delivered);
 
 		smtp = started();
 		SendResult retried = this.notifications.send(request);
@@ -74,6 +84,13 @@ class SmtpDeliveryTest {
 		SendResult again = this.notifications.send(request);
 		assertThat(again.id()).isEqualTo(retried.id());
 		assertThat(smtp.getReceivedMessagesForDomain("outage@example.com")).hasSize(1);
+		// The retry was accepted before, and the repeat after delivery delivers nothing.
+		assertThat(emails("accepted")).isEqualTo(accepted + 1);
+		assertThat(emails("delivered")).isEqualTo(delivered + 1);
+	}
+
+	private double emails(String outcome) {
+		return this.meters.get("bugtracker.emails").tag("outcome", outcome).counter().count();
 	}
 
 	private static GreenMail started() {

@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -51,11 +52,17 @@ class OutboxRelay implements SmartLifecycle {
 	 */
 	private final AtomicLong pending = new AtomicLong();
 
+	/**
+	 * When the oldest waiting email was recorded, as of the last pass ({@code null} if
+	 * none waits); its age grows between passes, so a stuck outbox shows as one.
+	 */
+	private final AtomicReference<Instant> oldestPending = new AtomicReference<>();
+
 	private final Counter delivered;
 
 	private final Counter retried;
 
-	private final Counter rejected;
+	private final Counter deadLettered;
 
 	private volatile ScheduledExecutorService executor;
 
@@ -69,15 +76,25 @@ class OutboxRelay implements SmartLifecycle {
 		this.clock = clock;
 		this.delivered = outcome(meters, "delivered");
 		this.retried = outcome(meters, "retried");
-		this.rejected = outcome(meters, "rejected");
+		this.deadLettered = outcome(meters, "dead-lettered");
 		Gauge.builder("bugtracker.outbox.pending", this.pending, AtomicLong::get)
 			.description("Emails in the outbox waiting for delivery, as of the relay's last pass")
 			.register(meters);
+		Gauge.builder("bugtracker.outbox.oldest.age", this, OutboxRelay::oldestPendingAgeSeconds)
+			.description("Age of the oldest email waiting in the outbox (0 when none waits)")
+			.baseUnit("seconds")
+			.register(meters);
+	}
+
+	private double oldestPendingAgeSeconds() {
+		Instant oldest = this.oldestPending.get();
+		return (oldest != null) ? Math.max(0, Duration.between(oldest, this.clock.instant()).toMillis() / 1000.0) : 0;
 	}
 
 	private static Counter outcome(MeterRegistry meters, String outcome) {
 		return Counter.builder("bugtracker.outbox.attempts")
-			.description("Delivery attempts of outbox emails, by outcome")
+			.description("Delivery attempts of outbox emails, by outcome: delivered, retried (a transient "
+					+ "failure), dead-lettered (rejected by notificator as malformed, never retried)")
 			.tag("outcome", outcome)
 			.register(meters);
 	}
@@ -138,7 +155,9 @@ class OutboxRelay implements SmartLifecycle {
 		try {
 			drain();
 			housekeeping();
-			this.pending.set(this.store.countPending());
+			OutboxStore.Backlog backlog = this.store.backlog();
+			this.pending.set(backlog.size());
+			this.oldestPending.set(backlog.oldest());
 		}
 		catch (RuntimeException ex) {
 			// The database may be briefly unavailable; the next pass tries again.
@@ -180,7 +199,7 @@ class OutboxRelay implements SmartLifecycle {
 		}
 		if (result instanceof DeliveryResult.Rejected rejection) {
 			this.store.markDead(pending, rejection.reason());
-			this.rejected.increment();
+			this.deadLettered.increment();
 			log.error("notificator rejected email {}; it will not be retried: {}", pending.email().idempotencyKey(),
 					rejection.reason());
 			return null;

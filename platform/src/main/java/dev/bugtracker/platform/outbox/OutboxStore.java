@@ -110,10 +110,13 @@ class OutboxStore {
 				""").param("now", now()).param("error", truncate(error)).param("id", email.id()).update();
 	}
 
-	long countPending() {
-		return this.jdbc.sql("select count(*) from email_outbox where next_attempt_at is not null")
-			.query(Long.class)
-			.single();
+	Backlog backlog() {
+		return this.jdbc.sql("""
+				select count(*) as size, min(created_at) as oldest from email_outbox where next_attempt_at is not null
+				""").query((rs, n) -> {
+			OffsetDateTime oldest = rs.getObject("oldest", OffsetDateTime.class);
+			return new Backlog(rs.getLong("size"), (oldest != null) ? oldest.toInstant() : null);
+		}).single();
 	}
 
 	int deleteDeliveredBefore(Instant cutoff) {
@@ -128,6 +131,15 @@ class OutboxStore {
 
 	private static String truncate(String error) {
 		return (error != null && error.length() > 1000) ? error.substring(0, 1000) : error;
+	}
+
+	/**
+	 * The emails waiting for delivery.
+	 *
+	 * @param size how many
+	 * @param oldest when the oldest was recorded, {@code null} if none waits
+	 */
+	record Backlog(long size, Instant oldest) {
 	}
 
 	private record DueRow(long id, OutgoingEmail email, String traceParent, int attempts,

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -39,14 +41,33 @@ public class ProblemSecurityHandlers
 
 	private final boolean passwords;
 
+	private final Counter refusedTokens;
+
 	/**
 	 * @param problems writes the problems
 	 * @param passwords whether the service also takes an email and password (HTTP Basic),
 	 * which the 401 then offers beside a bearer token
+	 * @param meters where refused access tokens are counted
+	 * ({@code bugtracker.token.failures{kind="access-token"}})
 	 */
-	public ProblemSecurityHandlers(ProblemWriter problems, boolean passwords) {
+	public ProblemSecurityHandlers(ProblemWriter problems, boolean passwords, MeterRegistry meters) {
 		this.problems = problems;
 		this.passwords = passwords;
+		this.refusedTokens = tokenFailures(meters, "access-token");
+	}
+
+	/**
+	 * The counter of refused tokens of one kind, shared by every service that refuses
+	 * them.
+	 * @param meters the registry
+	 * @param kind {@code access-token} (a JWT) or {@code personal-access-token}
+	 * @return the counter
+	 */
+	public static Counter tokenFailures(MeterRegistry meters, String kind) {
+		return Counter.builder("bugtracker.token.failures")
+			.description("Tokens refused as invalid, expired, revoked or not for this system, by kind")
+			.tag("kind", kind)
+			.register(meters);
 	}
 
 	@Override
@@ -55,6 +76,7 @@ public class ProblemSecurityHandlers
 		ProblemDetail problem;
 		String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
 		if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+			this.refusedTokens.increment();
 			// RFC 6750: say that the token was refused, not why in detail (an expired
 			// token and a forged one look alike to the caller).
 			problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED,

@@ -10,7 +10,10 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import dev.bugtracker.platform.security.ProblemSecurityHandlers;
 import dev.bugtracker.platform.web.ProblemWriter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpHeaders;
@@ -37,9 +40,29 @@ class LoginThrottleFilter extends OncePerRequestFilter {
 
 	private final ProblemWriter problems;
 
-	LoginThrottleFilter(LoginThrottle throttle, ProblemWriter problems) {
+	private final Counter loginsSucceeded;
+
+	private final Counter loginsFailed;
+
+	private final Counter loginsThrottled;
+
+	private final Counter refusedPersonalAccessTokens;
+
+	LoginThrottleFilter(LoginThrottle throttle, ProblemWriter problems, MeterRegistry meters) {
 		this.throttle = throttle;
 		this.problems = problems;
+		this.loginsSucceeded = logins(meters, "success");
+		this.loginsFailed = logins(meters, "failure");
+		this.loginsThrottled = logins(meters, "throttled");
+		this.refusedPersonalAccessTokens = ProblemSecurityHandlers.tokenFailures(meters, "personal-access-token");
+	}
+
+	private static Counter logins(MeterRegistry meters, String outcome) {
+		return Counter.builder("bugtracker.logins")
+			.description("Password checks (login page, HTTP Basic) by outcome: success, failure, throttled "
+					+ "(refused with 429 before the password was checked)")
+			.tag("outcome", outcome)
+			.register(meters);
 	}
 
 	@Override
@@ -58,12 +81,16 @@ class LoginThrottleFilter extends OncePerRequestFilter {
 			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS,
 					"Too many failed attempts; retry in " + seconds + " s");
 			problem.setTitle("Too Many Requests");
+			if (!exchange) {
+				this.loginsThrottled.increment();
+			}
 			response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(seconds));
 			this.problems.write(request, response, problem);
 			return;
 		}
 		chain.doFilter(request, response);
 		if (exchange && response.getStatus() == HttpStatus.UNAUTHORIZED.value()) {
+			this.refusedPersonalAccessTokens.increment();
 			this.throttle.failed(null, address);
 		}
 	}
@@ -93,6 +120,7 @@ class LoginThrottleFilter extends OncePerRequestFilter {
 	void onFailure(AuthenticationFailureBadCredentialsEvent event) {
 		if (event.getAuthentication() instanceof UsernamePasswordAuthenticationToken attempt
 				&& attempt.getDetails() instanceof WebAuthenticationDetails details) {
+			this.loginsFailed.increment();
 			this.throttle.failed(attempt.getName(), details.getRemoteAddress());
 		}
 	}
@@ -101,6 +129,7 @@ class LoginThrottleFilter extends OncePerRequestFilter {
 	void onSuccess(AuthenticationSuccessEvent event) {
 		if (event.getAuthentication() instanceof UsernamePasswordAuthenticationToken login
 				&& login.getDetails() instanceof WebAuthenticationDetails details) {
+			this.loginsSucceeded.increment();
 			this.throttle.succeeded(login.getName(), details.getRemoteAddress());
 		}
 	}

@@ -9,6 +9,7 @@ import dev.bugtracker.platform.security.TokenAuthorities;
 import dev.bugtracker.platform.web.ProblemWriter;
 import dev.bugtracker.users.token.PersonalAccessTokenService;
 import dev.bugtracker.users.user.UserService;
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.InitializingBean;
@@ -84,8 +85,8 @@ public class SecurityConfiguration {
 	}
 
 	@Bean
-	LoginThrottleFilter loginThrottleFilter(LoginThrottle throttle, JsonMapper mapper) {
-		return new LoginThrottleFilter(throttle, new ProblemWriter(mapper));
+	LoginThrottleFilter loginThrottleFilter(LoginThrottle throttle, JsonMapper mapper, MeterRegistry meters) {
+		return new LoginThrottleFilter(throttle, new ProblemWriter(mapper), meters);
 	}
 
 	/** Only in the security filter chains, not as a filter of its own. */
@@ -97,8 +98,9 @@ public class SecurityConfiguration {
 	}
 
 	@Bean
-	SecurityFilterChain apiSecurity(HttpSecurity http, JsonMapper mapper, LoginThrottleFilter throttle) {
-		ProblemSecurityHandlers problems = new ProblemSecurityHandlers(new ProblemWriter(mapper), true);
+	SecurityFilterChain apiSecurity(HttpSecurity http, JsonMapper mapper, LoginThrottleFilter throttle,
+			MeterRegistry meters) {
+		ProblemSecurityHandlers problems = new ProblemSecurityHandlers(new ProblemWriter(mapper), true, meters);
 		AuthorizationManager<RequestAuthorizationContext> read = ScopeRules.tokenNeedsOneOf(READ, WRITE);
 		AuthorizationManager<RequestAuthorizationContext> write = ScopeRules.tokenNeedsOneOf(WRITE);
 		http.addFilterBefore(throttle, BasicAuthenticationFilter.class)

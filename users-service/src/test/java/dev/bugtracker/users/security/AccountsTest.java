@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.bugtracker.platform.test.EmbeddedPostgresTestConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -56,6 +57,9 @@ class AccountsTest {
 
 	@Autowired
 	private JdbcClient jdbc;
+
+	@Autowired
+	private MeterRegistry meters;
 
 	@Test
 	void aPasswordGivenAtSignUpIsStoredEncodedAndLogsIn(CapturedOutput output) throws Exception {
@@ -99,6 +103,9 @@ class AccountsTest {
 	void guessingPasswordsIsSlowedDownWithoutLockingTheOwnerOut() throws Exception {
 		String email = unique("ivy");
 		post("/users", "{\"email\": \"" + email + "\", \"password\": \"ivy's real password\"}");
+		double failed = logins("failure");
+		double throttled = logins("throttled");
+		double succeeded = logins("success");
 		ExecutorService guessers = Executors.newFixedThreadPool(8);
 		List<HttpResponse<String>> answers = new ArrayList<>();
 		try {
@@ -129,6 +136,13 @@ class AccountsTest {
 		assertThat(me(email, "ivy's real password", "203.0.113.7").statusCode())
 			.as("from the guesser's address even the right password waits")
 			.isEqualTo(429);
+		assertThat(logins("failure")).isEqualTo(failed + checked);
+		assertThat(logins("throttled")).isEqualTo(throttled + slowed.size() + 1);
+		assertThat(logins("success")).isEqualTo(succeeded + 1);
+	}
+
+	private double logins(String outcome) {
+		return this.meters.get("bugtracker.logins").tag("outcome", outcome).counter().count();
 	}
 
 	private HttpResponse<String> me(String email, String password, String clientAddress) throws Exception {

@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.bugtracker.platform.test.EmbeddedPostgresTestConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -52,6 +53,9 @@ class PersonalAccessTokensTest {
 
 	@Autowired
 	private JdbcClient jdbc;
+
+	@Autowired
+	private MeterRegistry meters;
 
 	@Test
 	void aTokenIsShownOnceAndStoredOnlyAsItsHash() throws Exception {
@@ -136,6 +140,8 @@ class PersonalAccessTokensTest {
 		this.jdbc.sql("update personal_access_token set expires_at = now() - interval '1 second' where token_hash = ?")
 			.param(PersonalAccessTokenService.hash(expired))
 			.update();
+		double refusedBefore = refusedTokens("personal-access-token");
+		double refusedJwtsBefore = refusedTokens("access-token");
 
 		for (String authorization : List.of("Bearer " + revoked, "Bearer " + expired, "Bearer btp_" + UUID.randomUUID(),
 				"Bearer not-a-token", basic(email))) {
@@ -146,6 +152,15 @@ class PersonalAccessTokensTest {
 			assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 		}
 		assertThat(exchange(null).statusCode()).isEqualTo(401);
+		// Refused exchanges count as personal access token failures; a bearer token that
+		// is
+		// not one is taken for an access token (a JWT) and refused as such.
+		assertThat(refusedTokens("personal-access-token")).isEqualTo(refusedBefore + 5);
+		assertThat(refusedTokens("access-token")).isEqualTo(refusedJwtsBefore + 1);
+	}
+
+	private double refusedTokens(String kind) {
+		return this.meters.get("bugtracker.token.failures").tag("kind", kind).counter().count();
 	}
 
 	@Test

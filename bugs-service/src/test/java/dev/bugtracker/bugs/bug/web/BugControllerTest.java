@@ -12,6 +12,7 @@ import dev.bugtracker.bugs.bug.UsersUnavailableException;
 import dev.bugtracker.bugs.security.SecurityConfiguration;
 import dev.bugtracker.platform.security.TokenAuthorities;
 import dev.bugtracker.platform.web.WebSupportAutoConfiguration;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -45,7 +46,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 		properties = { "bugtracker.security.public-url=http://localhost:8080", "bugtracker.security.public-read=true",
 				"bugtracker.security.anonymous-reports=true" })
 @ImportAutoConfiguration(WebSupportAutoConfiguration.class)
-@Import(SecurityConfiguration.class)
+@Import({ SecurityConfiguration.class, SimpleMeterRegistry.class })
 class BugControllerTest {
 
 	private static final MediaType MERGE_PATCH = MediaType.parseMediaType("application/merge-patch+json");

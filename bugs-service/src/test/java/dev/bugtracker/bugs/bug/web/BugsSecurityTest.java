@@ -3,6 +3,8 @@ package dev.bugtracker.bugs.bug.web;
 import dev.bugtracker.bugs.bug.BugService;
 import dev.bugtracker.bugs.security.SecurityConfiguration;
 import dev.bugtracker.platform.web.WebSupportAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -14,6 +16,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -29,11 +32,14 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 		properties = { "bugtracker.security.public-url=http://localhost:8080", "bugtracker.security.public-read=false",
 				"bugtracker.security.anonymous-reports=false" })
 @ImportAutoConfiguration(WebSupportAutoConfiguration.class)
-@Import(SecurityConfiguration.class)
+@Import({ SecurityConfiguration.class, SimpleMeterRegistry.class })
 class BugsSecurityTest {
 
 	@Autowired
 	private MockMvc mvc;
+
+	@Autowired
+	private MeterRegistry meters;
 
 	@MockitoBean
 	private BugService bugs;
@@ -58,12 +64,16 @@ class BugsSecurityTest {
 	}
 
 	@Test
-	void aMalformedTokenIs401NotAnError() throws Exception {
+	void aMalformedTokenIs401NotAnErrorAndIsCounted() throws Exception {
+		double refused = this.meters.get("bugtracker.token.failures").tag("kind", "access-token").counter().count();
+
 		this.mvc.perform(get("/bugs/3").header("Authorization", "Bearer not-a-jwt"))
 			.andExpect(status().isUnauthorized())
 			.andExpect(header().string("WWW-Authenticate",
 					org.hamcrest.Matchers.startsWith("Bearer error=\"invalid_token\"")));
 		verifyNoInteractions(this.bugs);
+		assertThat(this.meters.get("bugtracker.token.failures").tag("kind", "access-token").counter().count())
+			.isEqualTo(refused + 1);
 	}
 
 	@Test

@@ -9,6 +9,7 @@ import dev.bugtracker.users.security.SecurityConfiguration;
 import dev.bugtracker.users.user.User;
 import dev.bugtracker.users.user.UserService;
 import dev.bugtracker.users.user.UserTestData;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -43,7 +44,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  */
 @WebMvcTest({ UserController.class, InternalUserController.class })
 @ImportAutoConfiguration(WebSupportAutoConfiguration.class)
-@Import({ SecurityConfiguration.class, Callers.class })
+@Import({ SecurityConfiguration.class, Callers.class, SimpleMeterRegistry.class })
 class UserControllerTest {
 
 	private static final User ALICE = UserTestData.user(7L, "alice@example.com", "Alice",

@@ -9,6 +9,9 @@
 #   scripts/local.sh status    show every instance: pid, ports, memory, health
 #   scripts/local.sh down      stop every instance gracefully (SIGTERM, then SIGKILL after 30 s)
 #   scripts/local.sh logs SVC  follow one instance's log (users-service, users-service-2, ...)
+#   scripts/local.sh logs [--trace ID] [--level LEVEL] [--since DURATION] [--service SERVICE]
+#                              every instance's lines, merged in time order: one request's (the id in
+#                              its X-Trace-Id), of one level and above, of the last 10m, of one service
 #
 # Needs a JDK 17 or newer: `java` on the PATH, or JAVA_HOME. JAVA_OPTS overrides the JVM options.
 set -euo pipefail
@@ -44,7 +47,8 @@ export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 # Instances of a service share its H2 database (AUTO_SERVER=TRUE in configs/): the first process to
 # open it serves it to the others over TCP, bound to loopback only by this property.
 H2_OPTS="-Dh2.bindAddress=127.0.0.1"
-LOG_DIR="$ROOT/var/log"
+# BUGTRACKER_LOG_DIR points `logs` at another stack's logs (the system tests do so).
+LOG_DIR="${BUGTRACKER_LOG_DIR:-$ROOT/var/log}"
 RUN_DIR="$ROOT/var/run"
 GATEWAY="http://127.0.0.1:${HTTP_PORT[gateway]}"
 
@@ -257,6 +261,9 @@ start_instance() {
   grpc=${3:-${GRPC_PORT[$service]:-}}
   [ -n "$grpc" ] && args+=("--spring.grpc.server.port=$grpc")
   # shellcheck disable=SC2086
+  # The console goes to var/log/<instance>.log for people; JSON lines to var/log/<instance>.json for
+  # `logs --trace` and log shippers.
+  args+=("--logging.file.name=$LOG_DIR/$instance.json")
   nohup "$JAVA" $JAVA_OPTS ${SERVICE_OPTS[$service]:-} $H2_OPTS $launch "--server.port=$http" "${args[@]}" \
     >>"$LOG_DIR/$instance.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$instance.pid"
@@ -467,9 +474,90 @@ cmd_status() {
 }
 
 cmd_logs() {
-  [ -n "${1:-}" ] || die "usage: scripts/local.sh logs <service>"
-  [ -f "$LOG_DIR/$1.log" ] || die "no log for '$1' in var/log"
-  exec tail -n 100 -f "$LOG_DIR/$1.log"
+  case ${1:-} in
+    --*) query_logs "$@" ;;
+    '') die "usage: scripts/local.sh logs <instance> | logs [--trace ID] [--level LEVEL] [--since DURATION] [--service SERVICE]" ;;
+    *)
+      [ -f "$LOG_DIR/$1.log" ] || die "no log for '$1' in var/log"
+      exec tail -n 100 -f "$LOG_DIR/$1.log" ;;
+  esac
+}
+
+# 90s, 10m, 2h, 1d -> seconds
+seconds_of() {
+  case $1 in
+    *[0-9]s) printf '%d' "${1%s}" ;;
+    *[0-9]m) printf '%d' $(( ${1%m} * 60 )) ;;
+    *[0-9]h) printf '%d' $(( ${1%h} * 3600 )) ;;
+    *[0-9]d) printf '%d' $(( ${1%d} * 86400 )) ;;
+    *) return 1 ;;
+  esac
+}
+
+# The JSON lines (Elastic Common Schema) of every instance, filtered and merged in time order, one
+# readable line each. Plain bash, awk and sort: nothing to install.
+query_logs() {
+  local trace='' level='' since='' service='' cutoff='' levels='' file name files=()
+  while [ $# -gt 0 ]; do
+    [ $# -ge 2 ] || die "$1 needs a value"
+    case $1 in
+      --trace) trace=$2 ;;
+      --level) level=$(printf '%s' "$2" | tr '[:lower:]' '[:upper:]') ;;
+      --since) since=$2 ;;
+      --service) service=$2 ;;
+      *) die "unknown option $1 (--trace, --level, --since, --service)" ;;
+    esac
+    shift 2
+  done
+  case $level in
+    '' | TRACE) levels='' ;;
+    DEBUG) levels='DEBUG|INFO|WARN|ERROR' ;;
+    INFO) levels='INFO|WARN|ERROR' ;;
+    WARN) levels='WARN|ERROR' ;;
+    ERROR) levels='ERROR' ;;
+    *) die "--level is one of TRACE, DEBUG, INFO, WARN, ERROR (that level and above)" ;;
+  esac
+  if [ -n "$since" ]; then
+    local seconds
+    seconds=$(seconds_of "$since") || die "--since takes a duration such as 90s, 10m, 2h or 1d"
+    cutoff=$(date -u -d "@$(( $(date +%s) - seconds ))" +%Y-%m-%dT%H:%M:%S)
+  fi
+  [ -z "$trace" ] || [[ $trace =~ ^[0-9a-f]{16,32}$ ]] || die "--trace takes a trace id: 32 hex digits (X-Trace-Id)"
+  for file in "$LOG_DIR"/*.json; do
+    [ -f "$file" ] || continue
+    name=$(basename "$file" .json)
+    [ -z "$service" ] || [ "$name" = "$service" ] || [ "$(service_of "$name")" = "$service" ] || continue
+    files+=("$file")
+  done
+  [ ${#files[@]} -gt 0 ] || die "no JSON logs${service:+ of $service} in var/log (scripts/local.sh up writes them)"
+  # The fixed-string grep narrows a trace's lines before awk parses them.
+  { if [ -n "$trace" ]; then grep -h -F "\"traceId\":\"$trace\"" "${files[@]}" || true; else cat "${files[@]}"; fi; } |
+    awk -v levels="^($levels)\$" -v cutoff="$cutoff" '
+      function value(pattern,   found) {
+        if (!match($0, pattern)) return ""
+        found = substr($0, RSTART, RLENGTH)
+        sub(/^"[^"]*":[{]?("[^"]*":)?"/, "", found)
+        sub(/"$/, "", found)
+        return found
+      }
+      {
+        time = value("\"@timestamp\":\"[^\"]*\"")
+        if (time == "" || (cutoff != "" && substr(time, 1, 19) < cutoff)) next
+        level = value("\"level\":\"[A-Z]*\"")
+        if (levels != "^()$" && level !~ levels) next
+        # Sort on the time with its fraction padded to nanoseconds.
+        seconds = substr(time, 1, 19); fraction = substr(time, 21); sub(/Z$/, "", fraction)
+        key = seconds "." substr(fraction "000000000", 1, 9)
+        instance = value("\"node\":[{]\"name\":\"[^\"]*\"")
+        logger = value("\"logger\":\"[^\"]*\""); sub(/.*\./, "", logger)
+        message = value("\"message\":\"([^\"\\\\]|\\\\.)*\"")
+        gsub(/\\n/, " | ", message); gsub(/\\t/, " ", message); gsub(/\\"/, "\"", message)
+        error = value("\"type\":\"[^\"]*\"")
+        user = value("\"user\":[{]\"id\":\"[^\"]*\"")
+        traceId = value("\"traceId\":\"[0-9a-f]*\"")
+        printf "%s\t%s %-36s %-5s %-28s %s%s%s%s\n", key, substr(time, 1, 23) "Z", instance, level, logger, message,
+          (error != "" ? " [" error "]" : ""), (user != "" ? " user=" user : ""), (traceId != "" ? " trace=" traceId : "")
+      }' | sort -s -t "$(printf '\t')" -k1,1 | cut -f2-
 }
 
 case "${1:-}" in
@@ -478,5 +566,5 @@ case "${1:-}" in
   down) cmd_down ;;
   status) cmd_status ;;
   logs) shift; cmd_logs "$@" ;;
-  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

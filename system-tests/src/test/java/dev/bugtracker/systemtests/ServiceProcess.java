@@ -44,6 +44,13 @@ final class ServiceProcess {
 		return this.workdir.resolve("var/log/" + this.name + ".log");
 	}
 
+	/**
+	 * @return the log of structured JSON lines (Elastic Common Schema)
+	 */
+	Path jsonLog() {
+		return this.workdir.resolve("var/log/" + this.name + ".json");
+	}
+
 	synchronized void start() throws IOException {
 		if (this.process != null && this.process.isAlive()) {
 			throw new IllegalStateException(this.name + " is already running");
@@ -53,6 +60,8 @@ final class ServiceProcess {
 		List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xss512k", "-Xmx256m",
 				"-XX:TieredStopAtLevel=1", "-jar", this.jar.toString()));
 		command.addAll(this.arguments);
+		// JSON lines beside the console's log, as scripts/local.sh writes them.
+		command.add("--logging.file.name=" + jsonLog().toAbsolutePath());
 		ProcessBuilder builder = new ProcessBuilder(command).directory(this.workdir.toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import org.springframework.context.SmartLifecycle;
 
@@ -190,6 +191,23 @@ class OutboxRelay implements SmartLifecycle {
 	 * @return when to retry if delivery failed, {@code null} if the email is settled
 	 */
 	private Instant deliver(PendingEmail pending) {
+		// The lines about this email carry the trace of the request that queued it.
+		try (MDC.MDCCloseable trace = traceOf(pending)) {
+			return deliverInTrace(pending);
+		}
+	}
+
+	/**
+	 * @return the trace id of a W3C {@code traceparent} ({@code 00-<trace id>-<span
+	 * id>-<flags>}) in the logging context, or {@code null} without one
+	 */
+	private static MDC.MDCCloseable traceOf(PendingEmail pending) {
+		String parent = pending.traceParent();
+		String[] parts = (parent != null) ? parent.split("-") : new String[0];
+		return (parts.length == 4 && parts[1].length() == 32) ? MDC.putCloseable("traceId", parts[1]) : null;
+	}
+
+	private Instant deliverInTrace(PendingEmail pending) {
 		DeliveryResult result = this.sender.send(pending);
 		if (result instanceof DeliveryResult.Delivered ok) {
 			this.store.markDelivered(pending, ok.notificationId());

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Runs the whole bug tracker locally: five JVMs on 127.0.0.1, logs in var/log, pids in var/run.
 #
-#   scripts/local.sh up [--scale SVC=N ...]
+#   scripts/local.sh up [--scale SVC=N ...] [--with observability]
 #                              build what is missing or stale, start what is not running, wait until
 #                              ready; --scale runs exactly N instances of users-service, bugs-service or
-#                              notificator-service (extra ones on free ports; surplus ones stop gracefully)
+#                              notificator-service (extra ones on free ports; surplus ones stop gracefully);
+#                              --with observability also runs Zipkin (9411), Prometheus (9090), Alertmanager
+#                              (9093) and a mail catcher for its email (2525, into var/mail), and has the
+#                              services started now send their spans to Zipkin
 #   scripts/local.sh build     build what is missing or stale, start nothing
 #   scripts/local.sh status    show every instance: pid, ports, memory, health
 #   scripts/local.sh down      stop every instance gracefully (SIGTERM, then SIGKILL after 30 s)
@@ -379,13 +382,113 @@ wait_ready() {
   done
 }
 
+# --with observability: Zipkin (its executable jar, from Maven Central), Prometheus and Alertmanager
+# (Debian's packages) with the configuration of deployments/observability rendered for 127.0.0.1, and
+# scripts/SmtpSink.java, which writes Alertmanager's email as .eml files beside notificator's.
+OBS_DIR="$ROOT/var/observability"
+TOOLS=(zipkin prometheus alertmanager smtp-sink)
+declare -A TOOL_PORT=([zipkin]=9411 [prometheus]=9090 [alertmanager]=9093 [smtp-sink]=2525)
+
+tool_pid_of() {
+  local file="$RUN_DIR/$1.pid" pid
+  [ -f "$file" ] || return 1
+  pid=$(cat "$file")
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$OBS_DIR\|SmtpSink"; then
+    printf '%s' "$pid"
+    return 0
+  fi
+  return 1
+}
+
+zipkin_jar() {
+  local version jar
+  version=$(sed -n 's|.*<zipkin-server.version>\(.*\)</zipkin-server.version>.*|\1|p' "$ROOT/pom.xml")
+  jar="$OBS_DIR/zipkin-server-$version-exec.jar"
+  if [ ! -f "$jar" ]; then
+    printf '  downloading the Zipkin server %s from Maven Central (about 135 MB, once)\n' "$version" >&2
+    "$ROOT/mvnw" -q -B -N dependency:copy -Dartifact="io.zipkin:zipkin-server:$version:jar:exec" \
+      -DoutputDirectory="$OBS_DIR" >&2 || die "could not download the Zipkin server"
+  fi
+  printf '%s' "$jar"
+}
+
+start_tool() {
+  local name=$1 pid
+  shift
+  if pid=$(tool_pid_of "$name"); then
+    printf '  %-22s already running (pid %s)\n' "$name" "$pid"
+    return 0
+  fi
+  if port_in_use "${TOOL_PORT[$name]}"; then
+    local who
+    who=$(who_listens "${TOOL_PORT[$name]}" || true)
+    die "port ${TOOL_PORT[$name]}, needed by $name, is already in use${who:+ by $who}"
+  fi
+  nohup "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
+  echo $! >"$RUN_DIR/$name.pid"
+  printf '  %-22s started (pid %s), port %s, log: var/log/%s.log\n' "$name" "$!" "${TOOL_PORT[$name]}" "$name"
+}
+
+start_observability() {
+  command -v prometheus >/dev/null && command -v prometheus-alertmanager >/dev/null \
+    || die "--with observability needs Prometheus and Alertmanager: apt-get install prometheus prometheus-alertmanager"
+  local jar
+  jar=$(zipkin_jar)
+  mkdir -p "$OBS_DIR"
+  "$ROOT/scripts/observability.sh" render "$OBS_DIR/config" --registry "http://127.0.0.1:${HTTP_PORT[registry]}" \
+    --alertmanager "127.0.0.1:${TOOL_PORT[alertmanager]}" --smtp "127.0.0.1:${TOOL_PORT[smtp-sink]}"
+  printf 'Starting observability:\n'
+  start_tool smtp-sink "$JAVA" "$ROOT/scripts/SmtpSink.java" "${TOOL_PORT[smtp-sink]}" "$ROOT/var/mail"
+  # shellcheck disable=SC2086
+  start_tool zipkin "$JAVA" -XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1 -Dzipkin.dir="$OBS_DIR" -jar "$jar" \
+    "--armeria.ports[0].ip=127.0.0.1" "--armeria.ports[0].port=${TOOL_PORT[zipkin]}" "--armeria.ports[0].protocols[0]=http"
+  start_tool prometheus prometheus "--config.file=$OBS_DIR/config/prometheus.yml" \
+    "--storage.tsdb.path=$OBS_DIR/prometheus-data" "--web.listen-address=127.0.0.1:${TOOL_PORT[prometheus]}"
+  # No cluster: Alertmanager would otherwise listen for peers on every interface.
+  start_tool alertmanager prometheus-alertmanager "--config.file=$OBS_DIR/config/alertmanager.yml" \
+    "--storage.path=$OBS_DIR/alertmanager-data" "--web.listen-address=127.0.0.1:${TOOL_PORT[alertmanager]}" \
+    "--cluster.listen-address="
+  local deadline=$((SECONDS + 120)) name ready
+  for name in zipkin prometheus alertmanager smtp-sink; do
+    case $name in
+      zipkin) ready="http://127.0.0.1:${TOOL_PORT[zipkin]}/health" ;;
+      smtp-sink) ready='' ;;
+      *) ready="http://127.0.0.1:${TOOL_PORT[$name]}/-/ready" ;;
+    esac
+    until { [ -n "$ready" ] && [ "$(http_status "$ready")" = 200 ]; } || { [ -z "$ready" ] && port_in_use "${TOOL_PORT[$name]}"; }; do
+      tool_pid_of "$name" >/dev/null || die "$name exited; see var/log/$name.log"
+      [ $SECONDS -lt $deadline ] || die "$name is not ready after 120 s; see var/log/$name.log"
+      sleep 0.5
+    done
+  done
+}
+
+stop_observability() {
+  local name pid stopped=()
+  for name in "${TOOLS[@]}"; do
+    if pid=$(tool_pid_of "$name"); then
+      kill "$pid" 2>/dev/null || true
+      stopped+=("$pid")
+    fi
+    rm -f "$RUN_DIR/$name.pid"
+  done
+  for pid in ${stopped[@]+"${stopped[@]}"}; do
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  [ ${#stopped[@]} -eq 0 ] || printf 'Stopped observability (%s).\n' "${TOOLS[*]}"
+}
+
 cmd_up() {
-  local start_ns scale=() arg service count started=0
+  local start_ns scale=() arg service count started=0 observability=0
   while [ $# -gt 0 ]; do
     case "$1" in
       --scale) [ $# -ge 2 ] || die "--scale needs SERVICE=N"; arg=$2; shift 2 ;;
       --scale=*) arg=${1#--scale=}; shift ;;
-      *) die "unknown option '$1' (usage: scripts/local.sh up [--scale SERVICE=N ...])" ;;
+      --with)
+        [ "${2:-}" = observability ] || die "--with takes 'observability'"
+        observability=1; shift 2; continue ;;
+      *) die "unknown option '$1' (usage: scripts/local.sh up [--scale SERVICE=N ...] [--with observability])" ;;
     esac
     service=${arg%%=*}
     count=${arg#*=}
@@ -400,6 +503,11 @@ cmd_up() {
   check_ports
   build_if_needed
   prepare_cds
+  if [ $observability = 1 ]; then
+    start_observability
+    # Services started from here on send their spans to Zipkin (on localhost:9411, Boot's default).
+    export MANAGEMENT_TRACING_EXPORT_ZIPKIN_ENABLED=true
+  fi
   start_ns=$(date +%s%N)
   printf 'Starting services:\n'
   local fresh=()
@@ -431,6 +539,15 @@ Try:
 
 Stop with: scripts/local.sh down
 MSG
+  if [ $observability = 1 ]; then
+    cat <<MSG
+Observability:
+  Zipkin            http://127.0.0.1:${TOOL_PORT[zipkin]}/        (spans of the services started with --with observability)
+  Prometheus        http://127.0.0.1:${TOOL_PORT[prometheus]}/alerts
+  Alertmanager      http://127.0.0.1:${TOOL_PORT[alertmanager]}/   (email to var/mail/alert-*.eml)
+  Logs of a request scripts/local.sh logs --trace <X-Trace-Id>
+MSG
+  fi
 }
 
 cmd_down() {
@@ -445,12 +562,17 @@ cmd_down() {
   for service in "${all[@]}"; do
     pid_of "$service" >/dev/null && running+=("$service")
   done
-  if [ ${#running[@]} -eq 0 ]; then
+  local tools=0 name
+  for name in "${TOOLS[@]}"; do tool_pid_of "$name" >/dev/null && tools=1; done
+  if [ ${#running[@]} -eq 0 ] && [ $tools = 0 ]; then
     printf 'Nothing was running.\n'
     return 0
   fi
-  stop_instances "${running[@]}"
-  printf 'Stopped.\n'
+  if [ ${#running[@]} -gt 0 ]; then
+    stop_instances "${running[@]}"
+    printf 'Stopped.\n'
+  fi
+  stop_observability
 }
 
 cmd_status() {
@@ -470,6 +592,13 @@ cmd_status() {
         printf '%-22s %-8s %-18s %-10s %s\n' "$instance" - "$ports" - stopped
       fi
     done
+  done
+  local name
+  for name in "${TOOLS[@]}"; do
+    if pid=$(tool_pid_of "$name"); then
+      rss=$(awk '/VmRSS/ {printf "%d MiB", $2/1024}' "/proc/$pid/status" 2>/dev/null || echo '?')
+      printf '%-22s %-8s %-18s %-10s %s\n' "$name" "$pid" "${TOOL_PORT[$name]}" "$rss" running
+    fi
   done
 }
 
@@ -566,5 +695,5 @@ case "${1:-}" in
   down) cmd_down ;;
   status) cmd_status ;;
   logs) shift; cmd_logs "$@" ;;
-  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -61,6 +61,9 @@ final class Stack implements AutoCloseable {
 
 	final int notificatorGrpcPort = freePort();
 
+	/** Zipkin, which every service sends its spans to. */
+	final int zipkinPort = freePort();
+
 	final Path workdir;
 
 	final ServiceProcess registry;
@@ -72,6 +75,8 @@ final class Stack implements AutoCloseable {
 	final ServiceProcess bugs;
 
 	final ServiceProcess gateway;
+
+	final ServiceProcess zipkin;
 
 	private final List<ServiceProcess> all;
 
@@ -119,7 +124,16 @@ final class Stack implements AutoCloseable {
 				database("users"));
 		this.bugs = service(root, version, "bugs-service", env, this.bugsPort, database("bugs"));
 		this.gateway = service(root, version, "gateway", env, this.gatewayPort);
-		this.all = List.of(this.gateway, this.bugs, this.users, this.notificator, this.registry);
+		Path zipkinJar = Path.of(System.getProperty("bugtracker.zipkin.jar", "target/zipkin/zipkin-server.jar"));
+		if (!Files.isRegularFile(zipkinJar)) {
+			throw new IllegalStateException("No Zipkin server at " + zipkinJar + "; run ./mvnw verify from the root");
+		}
+		// Zipkin's own configuration listens on every interface: this port, on loopback
+		// only.
+		this.zipkin = new ServiceProcess("zipkin", zipkinJar, this.workdir, Map.of(),
+				List.of("--armeria.ports[0].ip=127.0.0.1", "--armeria.ports[0].port=" + this.zipkinPort,
+						"--armeria.ports[0].protocols[0]=http"));
+		this.all = List.of(this.gateway, this.bugs, this.users, this.notificator, this.registry, this.zipkin);
 		Runtime.getRuntime().addShutdownHook(this.shutdownHook);
 	}
 
@@ -238,10 +252,15 @@ final class Stack implements AutoCloseable {
 		return described;
 	}
 
-	/** What every service process gets: where the registry is, and the public URL. */
+	/**
+	 * What every service process gets: where the registry is, the public URL, and where
+	 * to send spans.
+	 */
 	private Map<String, String> environment() {
 		return Map.of("EUREKA_URL", "http://127.0.0.1:" + this.registryPort + "/eureka/", "PUBLIC_URL",
-				"http://127.0.0.1:" + this.gatewayPort, "BUGS_SERVICE_CLIENT_SECRET", CLIENT_SECRET);
+				"http://127.0.0.1:" + this.gatewayPort, "BUGS_SERVICE_CLIENT_SECRET", CLIENT_SECRET,
+				"MANAGEMENT_TRACING_EXPORT_ZIPKIN_ENABLED", "true", "MANAGEMENT_TRACING_EXPORT_ZIPKIN_ENDPOINT",
+				"http://127.0.0.1:" + this.zipkinPort + "/api/v2/spans");
 	}
 
 	/**
@@ -306,11 +325,18 @@ final class Stack implements AutoCloseable {
 
 	/** Start everything and wait until the gateway routes to both HTTP services. */
 	void start() throws IOException {
+		this.zipkin.start();
 		this.registry.start();
 		this.notificator.start();
 		this.users.start();
 		this.bugs.start();
 		this.gateway.start();
+		await(Duration.ofSeconds(120), "Zipkin is ready", () -> {
+			if (!this.zipkin.isAlive()) {
+				throw new IllegalStateException("Zipkin exited; see " + this.zipkin.log());
+			}
+			return get(this.zipkinPort, "/health").statusCode() == 200;
+		});
 		awaitReady(this.registry, this.registryPort);
 		awaitReady(this.notificator, this.notificatorPort);
 		awaitReady(this.users, this.usersPort);

@@ -54,4 +54,9 @@ class EmlFileMailDelivery implements MailDelivery {
 		}
 	}
 
+	@Override
+	public String transport() {
+		return "file";
+	}
+
 }

@@ -12,4 +12,9 @@ interface MailDelivery {
 	 */
 	void deliver(Notification notification);
 
+	/**
+	 * @return how it delivers, for metrics and traces: {@code smtp} or {@code file}
+	 */
+	String transport();
+
 }

@@ -4,6 +4,8 @@ import java.util.UUID;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +37,11 @@ public class NotificationService {
 
 	private final Counter failed;
 
+	private final ObservationRegistry observations;
+
 	NotificationService(NotificationStore store, MailDelivery delivery, TransactionTemplate transactions,
-			MeterRegistry meters) {
+			MeterRegistry meters, ObservationRegistry observations) {
+		this.observations = observations;
 		this.store = store;
 		this.delivery = delivery;
 		this.transactions = transactions;
@@ -82,7 +87,13 @@ public class NotificationService {
 				return new Attempt(notification.id(), null, false);
 			}
 			try {
-				this.delivery.deliver(notification);
+				// A span of its own in the trace of the request: the last hop, to SMTP or
+				// the
+				// .eml outbox.
+				Observation.createNotStarted("bugtracker.email.delivery", this.observations)
+					.contextualName("deliver email")
+					.lowCardinalityKeyValue("transport", this.delivery.transport())
+					.observe(() -> this.delivery.deliver(notification));
 			}
 			catch (MailDeliveryException ex) {
 				this.store.markFailed(notification.id(), ex.getMessage());

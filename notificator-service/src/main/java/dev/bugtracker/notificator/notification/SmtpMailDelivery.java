@@ -28,4 +28,9 @@ class SmtpMailDelivery implements MailDelivery {
 		}
 	}
 
+	@Override
+	public String transport() {
+		return "smtp";
+	}
+
 }

@@ -1,0 +1,91 @@
+package dev.bugtracker.systemtests;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Distributed tracing into a real Zipkin server (its executable jar, which the stack
+ * starts and every service sends its spans to): one request through the gateway is one
+ * trace, down to the email's delivery, and Zipkin's dependency view shows the service
+ * map.
+ */
+@ExtendWith(StackExtension.class)
+class TracingIT {
+
+	@Test
+	void aSignUpIsOneTraceFromTheGatewayThroughTheOutboxAndGrpcToTheEmailDelivery(Stack stack) {
+		HttpResponse<String> created = stack.json("POST", stack.gatewayPort, "/users",
+				"{\"email\": \"traced-" + UUID.randomUUID() + "@example.com\"}");
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		String traceId = created.headers().firstValue("X-Trace-Id").orElseThrow();
+
+		// Each service sends its spans in batches of its own: wait for all of them.
+		List<String> expected = List.of("gateway SERVER http post", "users-service SERVER http post /users",
+				"users-service CONSUMER bugtracker.outbox.delivery",
+				"users-service CLIENT bugtracker.notificator.v1.notificator/sendemail",
+				"notificator-service SERVER bugtracker.notificator.v1.notificator/sendemail",
+				"notificator-service deliver email");
+		stack.await(Duration.ofSeconds(30), "Zipkin has the trace from the gateway down to the email's delivery",
+				() -> spans(stack, traceId).stream().map(TracingIT::describe).toList().containsAll(expected));
+		List<Map<String, Object>> spans = spans(stack, traceId);
+		// One tree: a single root (the gateway's), every other span's parent in the
+		// trace.
+		Set<Object> ids = spans.stream().map((span) -> span.get("id")).collect(Collectors.toSet());
+		assertThat(spans).filteredOn((span) -> span.get("parentId") == null)
+			.singleElement()
+			.satisfies((root) -> assertThat(describe(root)).startsWith("gateway SERVER"));
+		assertThat(spans).filteredOn((span) -> span.get("parentId") != null)
+			.allSatisfy((span) -> assertThat(ids).as(describe(span)).contains(span.get("parentId")));
+	}
+
+	@Test
+	void zipkinsDependencyViewShowsTheServiceMap(Stack stack) {
+		Stack.Account reporter = stack.signUp("map-" + UUID.randomUUID() + "@example.com");
+		Stack.Account assignee = stack.signUp("map-" + UUID.randomUUID() + "@example.com");
+		// bugs-service asks users-service about the assignee (Feign) and emails them
+		// (outbox, gRPC to notificator).
+		HttpResponse<String> reported = stack.json("POST", stack.gatewayPort, "/bugs",
+				"{\"title\": \"Mapped\", \"assigneeId\": " + assignee.id() + "}", "Authorization", reporter.bearer());
+		assertThat(reported.statusCode()).as(reported.body()).isEqualTo(201);
+
+		stack.await(Duration.ofSeconds(60), "Zipkin links every caller to what it calls", () -> {
+			Set<String> links = links(stack);
+			return links.containsAll(
+					Set.of("gateway -> users-service", "gateway -> bugs-service", "bugs-service -> users-service",
+							"users-service -> notificator-service", "bugs-service -> notificator-service"));
+		});
+	}
+
+	private static List<Map<String, Object>> spans(Stack stack, String traceId) {
+		HttpResponse<String> trace = stack.get(stack.zipkinPort, "/api/v2/trace/" + traceId);
+		return (trace.statusCode() == 200) ? JsonPath.read(trace.body(), "$") : List.of();
+	}
+
+	private static Set<String> links(Stack stack) {
+		long now = System.currentTimeMillis();
+		List<Map<String, Object>> links = JsonPath
+			.read(stack.get(stack.zipkinPort, "/api/v2/dependencies?endTs=" + now + "&lookback=3600000").body(), "$");
+		return links.stream()
+			.map((link) -> link.get("parent") + " -> " + link.get("child"))
+			.collect(Collectors.toSet());
+	}
+
+	/** "service KIND name" of a span, as Zipkin shows it. */
+	private static String describe(Map<String, Object> span) {
+		Object service = JsonPath.read(span, "$.localEndpoint.serviceName");
+		Object kind = span.get("kind");
+		return service + ((kind != null) ? " " + kind : "") + " " + span.get("name");
+	}
+
+}

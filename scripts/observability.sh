@@ -5,8 +5,9 @@
 # config, the rules and the routes exist once.
 #
 #   scripts/observability.sh check
-#       promtool check config and test rules, amtool check-config (./mvnw verify runs this; it skips
-#       them when the tools are missing, unless BUGTRACKER_OBSERVABILITY_TESTS=required, as in CI)
+#       promtool check config and test rules, amtool check-config, docker-compose config of the
+#       observability profile (./mvnw verify runs this; it skips the Prometheus and Alertmanager checks
+#       when their tools are missing, unless BUGTRACKER_OBSERVABILITY_TESTS=required, as in CI)
 #   scripts/observability.sh render DIR [options]
 #       write DIR/prometheus.yml, DIR/rules/, DIR/alertmanager.yml for a local stack:
 #       --registry URL          the Eureka server (default http://127.0.0.1:8761)
@@ -41,6 +42,12 @@ cmd_check() {
   promtool check config "$CONFIG/prometheus/prometheus.yml"
   promtool test rules "$CONFIG"/prometheus/tests/*.yml
   amtool check-config "$CONFIG/alertmanager/alertmanager.yml"
+  # docker-compose.yml's observability profile, as far as it can be checked without its images (no
+  # registry here has Grafana's or Loki's): the file and its interpolation are valid.
+  if command -v docker-compose >/dev/null; then
+    docker-compose -f "$ROOT/docker-compose.yml" --env-file "$ROOT/.env.example" --profile observability config -q
+    printf 'docker-compose.yml with the observability profile: valid\n'
+  fi
 }
 
 cmd_render() {

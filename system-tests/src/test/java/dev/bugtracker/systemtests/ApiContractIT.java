@@ -56,6 +56,7 @@ class ApiContractIT {
 		endpoint("POST /auth/tokens", "name", "{}");
 		endpoint("GET /auth/tokens", null, null);
 		endpoint("DELETE /auth/tokens/{id}", null, null);
+		endpoint("GET /auth/audit", null, null);
 		endpoint("POST /bugs", "title", "{}");
 		endpoint("POST /bugs/create", "bug", "[]");
 		endpoint("GET /bugs", null, null);

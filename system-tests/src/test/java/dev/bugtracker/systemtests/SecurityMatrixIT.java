@@ -87,6 +87,7 @@ class SecurityMatrixIT {
 		RULES.put("POST /auth/tokens", Rule.USERS_WRITE);
 		RULES.put("GET /auth/tokens", Rule.USERS_READ);
 		RULES.put("DELETE /auth/tokens/{id}", Rule.USERS_WRITE);
+		RULES.put("GET /auth/audit", Rule.ADMIN);
 		RULES.put("POST /bugs/create", Rule.BUGS_REPORT);
 		RULES.put("POST /bugs", Rule.BUGS_WRITE);
 		RULES.put("GET /bugs", Rule.BUGS_READ);

@@ -118,6 +118,8 @@ public class SecurityConfiguration {
 				.access(ScopeRules.allOf(AuthenticatedAuthorizationManager.authenticated(), read))
 				.requestMatchers("/auth/tokens", "/auth/tokens/**")
 				.access(ScopeRules.allOf(AuthenticatedAuthorizationManager.authenticated(), write))
+				.requestMatchers(HttpMethod.GET, "/auth/audit")
+				.access(ScopeRules.allOf(AuthorityAuthorizationManager.hasRole("ADMIN"), read))
 				.requestMatchers("/users/*/roles/**")
 				.access(ScopeRules.allOf(AuthorityAuthorizationManager.hasRole("ADMIN"), write))
 				.requestMatchers(HttpMethod.GET, "/users")

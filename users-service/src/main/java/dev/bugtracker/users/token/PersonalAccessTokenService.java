@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.bugtracker.users.audit.AuditEventType;
+import dev.bugtracker.users.audit.AuditLog;
 import dev.bugtracker.users.security.AccessTokens;
 import dev.bugtracker.users.user.User;
 import dev.bugtracker.users.user.UserService;
@@ -53,8 +55,11 @@ public class PersonalAccessTokenService {
 
 	private final Clock clock;
 
+	private final AuditLog audit;
+
 	PersonalAccessTokenService(PersonalAccessTokens tokens, UserService users, AccessTokens accessTokens,
-			PersonalAccessTokenProperties properties, Clock clock) {
+			PersonalAccessTokenProperties properties, Clock clock, AuditLog audit) {
+		this.audit = audit;
 		this.tokens = tokens;
 		this.users = users;
 		this.accessTokens = accessTokens;
@@ -93,6 +98,8 @@ public class PersonalAccessTokenService {
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 		PersonalAccessToken token = this.tokens.save(PersonalAccessToken.create(userId, name.strip(), hash(value),
 				scopes, now, now.plus(Duration.ofDays(days))));
+		this.audit.record(AuditEventType.TOKEN_CREATED, String.valueOf(userId), "token:" + token.getId(), true,
+				"\"" + token.getName() + "\" " + token.getScopes() + ", " + days + " days");
 		log.info("User {} created personal access token {} ({})", userId, token.getId(), token.getScopes());
 		return new Created(token, value);
 	}
@@ -118,6 +125,7 @@ public class PersonalAccessTokenService {
 		PersonalAccessToken token = this.tokens.findByIdAndUserId(id, userId)
 			.orElseThrow(() -> new PersonalAccessTokenNotFoundException(id));
 		PersonalAccessToken revoked = this.tokens.save(token.revoked(this.clock.instant()));
+		this.audit.record(AuditEventType.TOKEN_REVOKED, String.valueOf(userId), "token:" + id, true, null);
 		log.info("User {} revoked personal access token {}", userId, id);
 		return revoked;
 	}

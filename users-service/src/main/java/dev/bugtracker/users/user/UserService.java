@@ -9,6 +9,8 @@ import java.util.Set;
 
 import dev.bugtracker.platform.outbox.EmailOutbox;
 import dev.bugtracker.platform.outbox.OutgoingEmail;
+import dev.bugtracker.users.audit.AuditEventType;
+import dev.bugtracker.users.audit.AuditLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +45,11 @@ public class UserService {
 
 	private final AccountProperties properties;
 
+	private final AuditLog audit;
+
 	UserService(Users users, EmailOutbox outbox, Clock clock, PasswordEncoder passwords,
-			OneTimeTokenService passwordLinks, AccountProperties properties) {
+			OneTimeTokenService passwordLinks, AccountProperties properties, AuditLog audit) {
+		this.audit = audit;
 		this.users = users;
 		this.outbox = outbox;
 		this.clock = clock;
@@ -83,6 +88,8 @@ public class UserService {
 			throw new EmailAlreadyRegisteredException(address.value());
 		}
 		this.outbox.enqueue(welcomeEmail(user, user.hasPassword() ? null : passwordLink(user)));
+		this.audit.record(AuditEventType.SIGN_UP, "user:" + user.getId(), true,
+				user.hasPassword() ? "with a password" : "password to be set from the emailed link");
 		log.info("Registered user {}; welcome email queued", user.getId());
 		return user;
 	}
@@ -103,6 +110,8 @@ public class UserService {
 		}
 		User user = get(Long.parseLong(used.getUsername()));
 		user = this.users.save(user.withPasswordHash(this.passwords.encode(password)));
+		this.audit.record(AuditEventType.PASSWORD_SET, String.valueOf(user.getId()), "user:" + user.getId(), true,
+				"through the emailed link");
 		log.info("User {} set their password through the emailed link", user.getId());
 		return user;
 	}
@@ -138,6 +147,7 @@ public class UserService {
 	@Transactional
 	public User grant(long id, Role role) {
 		User user = this.users.save(get(id).grant(role));
+		this.audit.record(AuditEventType.ROLE_GRANTED, "user:" + id, true, role.name());
 		log.info("Granted {} to user {}", role, id);
 		return user;
 	}
@@ -151,6 +161,7 @@ public class UserService {
 	@Transactional
 	public User revoke(long id, Role role) {
 		User user = this.users.save(get(id).revoke(role));
+		this.audit.record(AuditEventType.ROLE_REVOKED, "user:" + id, true, role.name());
 		log.info("Revoked {} from user {}", role, id);
 		return user;
 	}

@@ -1,0 +1,25 @@
+package dev.bugtracker.users.audit;
+
+/**
+ * The kinds of security-relevant event the audit log records.
+ */
+public enum AuditEventType {
+
+	/** An account was created. */
+	SIGN_UP,
+	/** Someone signed in with a password on the login page. */
+	LOGIN,
+	/** A password check failed (login page or HTTP Basic). */
+	LOGIN_FAILED,
+	/** A password was set through the emailed one-time link. */
+	PASSWORD_SET,
+	/** A personal access token was created. */
+	TOKEN_CREATED,
+	/** A personal access token was revoked. */
+	TOKEN_REVOKED,
+	/** An admin granted a role. */
+	ROLE_GRANTED,
+	/** An admin took a role back. */
+	ROLE_REVOKED
+
+}

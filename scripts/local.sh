@@ -440,8 +440,10 @@ start_observability() {
   printf 'Starting observability:\n'
   start_tool smtp-sink "$JAVA" "$ROOT/scripts/SmtpSink.java" "${TOOL_PORT[smtp-sink]}" "$ROOT/var/mail"
   # shellcheck disable=SC2086
+  # Zipkin keeps spans in memory: at most 100,000 (its default, 500,000, outgrows 256 MiB under a benchmark).
   start_tool zipkin "$JAVA" -XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1 -Dzipkin.dir="$OBS_DIR" -jar "$jar" \
-    "--armeria.ports[0].ip=127.0.0.1" "--armeria.ports[0].port=${TOOL_PORT[zipkin]}" "--armeria.ports[0].protocols[0]=http"
+    "--armeria.ports[0].ip=127.0.0.1" "--armeria.ports[0].port=${TOOL_PORT[zipkin]}" "--armeria.ports[0].protocols[0]=http" \
+    "--zipkin.storage.mem.max-spans=100000"
   start_tool prometheus prometheus "--config.file=$OBS_DIR/config/prometheus.yml" \
     "--storage.tsdb.path=$OBS_DIR/prometheus-data" "--web.listen-address=127.0.0.1:${TOOL_PORT[prometheus]}"
   # No cluster: Alertmanager would otherwise listen for peers on every interface.
@@ -543,7 +545,7 @@ MSG
     cat <<MSG
 Observability:
   Zipkin            http://127.0.0.1:${TOOL_PORT[zipkin]}/        (spans of the services started with --with observability)
-  Prometheus        http://127.0.0.1:${TOOL_PORT[prometheus]}/alerts
+  Prometheus        http://127.0.0.1:${TOOL_PORT[prometheus]}/classic/alerts (Debian's package has the classic UI)
   Alertmanager      http://127.0.0.1:${TOOL_PORT[alertmanager]}/   (email to var/mail/alert-*.eml)
   Logs of a request scripts/local.sh logs --trace <X-Trace-Id>
 MSG

@@ -84,6 +84,14 @@ class BrowserLoginIT {
 		HttpResponse<String> again = exchange(stack, code, redirectUri, verifier);
 		assertThat(again.statusCode()).isEqualTo(400);
 		assertThat((String) JsonPath.read(again.body(), "$.error")).isEqualTo("invalid_grant");
+
+		// The audit log has the wrong password and the login, in that order.
+		HttpResponse<String> audit = stack.json("GET", stack.gatewayPort,
+				"/auth/audit?actor=" + URLEncoder.encode(email, StandardCharsets.UTF_8) + "&sort=occurredAt", null,
+				"Authorization", stack.admin().bearer());
+		assertThat(audit.statusCode()).as(audit.body()).isEqualTo(200);
+		assertThat((List<String>) JsonPath.read(audit.body(), "$.content[*].type")).containsExactly("LOGIN_FAILED",
+				"LOGIN");
 	}
 
 	/**

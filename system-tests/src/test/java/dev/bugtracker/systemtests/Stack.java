@@ -129,10 +129,12 @@ final class Stack implements AutoCloseable {
 			throw new IllegalStateException("No Zipkin server at " + zipkinJar + "; run ./mvnw verify from the root");
 		}
 		// Zipkin's own configuration listens on every interface: this port, on loopback
-		// only.
+		// only. It keeps 500,000 spans in memory by default, more than 256 MiB hold, and
+		// the load tests send that many: the newest 20,000 are plenty for the tracing
+		// tests.
 		this.zipkin = new ServiceProcess("zipkin", zipkinJar, this.workdir, Map.of(),
 				List.of("--armeria.ports[0].ip=127.0.0.1", "--armeria.ports[0].port=" + this.zipkinPort,
-						"--armeria.ports[0].protocols[0]=http"));
+						"--armeria.ports[0].protocols[0]=http", "--zipkin.storage.mem.max-spans=20000"));
 		this.all = List.of(this.gateway, this.bugs, this.users, this.notificator, this.registry, this.zipkin);
 		Runtime.getRuntime().addShutdownHook(this.shutdownHook);
 	}

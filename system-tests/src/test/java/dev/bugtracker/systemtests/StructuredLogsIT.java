@@ -36,8 +36,12 @@ class StructuredLogsIT {
 		String traceId = created.headers().firstValue("X-Trace-Id").orElseThrow();
 		int id = JsonPath.read(created.body(), "$.id");
 
-		stack.await(Duration.ofSeconds(30), "notificator logs the sign-up's email under its trace",
-				() -> !linesOf(stack.notificator.jsonLog(), traceId).isEmpty());
+		// notificator logs the delivery, then the relay logs that notificator took it.
+		stack.await(Duration.ofSeconds(30), "notificator and the outbox relay log the email under its trace",
+				() -> !linesOf(stack.notificator.jsonLog(), traceId).isEmpty()
+						&& linesOf(stack.users.jsonLog(), traceId).stream()
+							.anyMatch((line) -> String.valueOf(line.get("message"))
+								.startsWith("Delivered email users:welcome:" + id)));
 		int notificator = linesOf(stack.notificator.jsonLog(), traceId).size();
 		List<Map<String, Object>> users = linesOf(stack.users.jsonLog(), traceId);
 		assertThat(users).extracting((line) -> (String) line.get("message"))
@@ -53,7 +57,10 @@ class StructuredLogsIT {
 		String merged = logs(stack, "--trace", traceId);
 		List<String> lines = merged.lines().toList();
 		assertThat(lines).hasSize(users.size() + notificator);
-		assertThat(lines.get(0)).contains("users-service:127.0.0.1:" + stack.usersPort, "Registered user " + id);
+		// The request's own lines (the audit entry, the registration) come first, the
+		// delivery's after them.
+		assertThat(lines.get(0)).contains("users-service:127.0.0.1:" + stack.usersPort);
+		assertThat(lines).anySatisfy((line) -> assertThat(line).contains("Registered user " + id));
 		assertThat(merged).contains("notificator-service", "Sent notification");
 		assertThat(lines).allSatisfy((line) -> assertThat(line).endsWith("trace=" + traceId));
 		assertThat(lines).isSortedAccordingTo((a, b) -> a.substring(0, 24).compareTo(b.substring(0, 24)));

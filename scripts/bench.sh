@@ -2,10 +2,14 @@
 # HTTP benchmark of the local stack with wrk: throughput, latency and errors through the gateway and
 # directly, cold startup, and memory after the load. Writes its results into docs/benchmarks.md.
 #
-#   scripts/bench.sh [--restart]
+#   scripts/bench.sh [--restart | --tracing]
 #
 #   --restart     stop a running stack first, so that the cold startup is measured too
 #                 (a stack that is not running is always started cold, and timed)
+#   --tracing     what tracing costs instead: GET /bugs/{id} through the gateway on a stack started
+#                 afresh for each sampling setting (0 %, 100 %, 100 % exported to Zipkin with
+#                 --with observability), in TRACING_ROUNDS passes (default 3), the order reversed
+#                 every pass; leaves the stack stopped
 #
 # JAVA_HOME selects the JDK and JAVA_OPTS the JVM options, as for scripts/local.sh. The phases are
 # set with WARMUP (seconds of load before each measurement, default 60: the JIT needs it),
@@ -33,10 +37,12 @@ RUN_ID=$(date +%s)
 die() { printf 'bench.sh: %s\n' "$*" >&2; exit 1; }
 
 restart=0
+tracing=0
 for arg in "$@"; do
   case "$arg" in
     --restart) restart=1 ;;
-    *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    --tracing) tracing=1 ;;
+    *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
 
@@ -116,10 +122,105 @@ write_results() {
   fi
 }
 
+# CPU time the hypervisor gave to other guests: on a shared virtual machine it can halve the figures.
+cpu_ticks() { head -n 1 /proc/stat; }
+steal_percent() {
+  awk -v a="$1" -v b="$2" 'BEGIN {
+    n = split(a, x, " "); split(b, y, " "); total = 0
+    for (i = 2; i <= 9 && i <= n; i++) total += y[i] - x[i]
+    printf "%.0f", (total > 0) ? 100 * (y[9] - x[9]) / total : 0 }'
+}
+
+# The spans Zipkin has accepted since it started (its own Prometheus metrics).
+zipkin_spans() {
+  curl -sf http://127.0.0.1:9411/prometheus | awk '/^zipkin_collector_spans_total/ { n += $2 } END { printf "%.0f", n }'
+}
+
+# The CPU time (user and system, in seconds) a process has used.
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat"
+}
+
+# One pass of one setting: a fresh stack, a bug to read, the warm-up, the measurement.
+tracing_round() {
+  local sampling=$1 with=$2 bug line spans zipkin_cpu rps
+  scripts/local.sh down >/dev/null
+  # shellcheck disable=SC2086 # $with is empty or two words
+  MANAGEMENT_TRACING_SAMPLING_PROBABILITY=$sampling scripts/local.sh up $with >/dev/null
+  bug=$(curl -sf -XPOST "$GATEWAY/bugs/create" -H 'Content-Type: application/json' \
+    -d "{\"bug\": \"Tracing benchmark $RUN_ID\"}" | sed -n 's/^{"id":\([0-9]*\).*/\1/p')
+  [ -n "$bug" ] || die "could not report the bug to read"
+  run_wrk "$WARMUP" "$CONNECTIONS" "$GATEWAY/bugs/$bug" >/dev/null
+  [ -z "$with" ] || { spans=$(zipkin_spans); zipkin_cpu=$(cpu_seconds "$(cat var/run/zipkin.pid)"); }
+  line=$(run_wrk "$DURATION" "$CONNECTIONS" "$GATEWAY/bugs/$bug")
+  if [ -n "$with" ]; then
+    # The figure is only worth something if the spans did reach Zipkin, and Zipkin did not fall over.
+    sleep 2
+    read -r rps _ <<<"$line"
+    spans=$(($(zipkin_spans) - ${spans:-0}))
+    [ "$spans" -gt 0 ] || die "Zipkin received no spans during the measurement (see var/log/zipkin.log)"
+    line="$line $((spans / DURATION)) $(awk -v a="$zipkin_cpu" -v b="$(cpu_seconds "$(cat var/run/zipkin.pid)")" \
+      'BEGIN { printf "%.1f", b - a }') $(awk -v s="$spans" -v r="$rps" -v d="$DURATION" 'BEGIN { printf "%.1f", s / (r * d) }')"
+  fi
+  printf '%s\n' "$line"
+}
+
+tracing_benchmark() {
+  local settings=("0 %" "100 %" "100 % + Zipkin") pass k setting line ticks_before steal rps p50 p99 errors requests base
+  local passes=${TRACING_ROUNDS:-3}
+  declare -A runs
+  declare -A sampling=(["0 %"]=0.0 ["100 %"]=1.0 ["100 % + Zipkin"]=1.0)
+  declare -A with=(["0 %"]="" ["100 %"]="" ["100 % + Zipkin"]="--with observability")
+  scripts/local.sh build
+  ticks_before=$(cpu_ticks)
+  for ((pass = 0; pass < passes; pass++)); do
+    for ((k = 0; k < ${#settings[@]}; k++)); do
+      # Forward, then backward: a drift of the host's speed during the run hits every setting alike.
+      if ((pass % 2 == 0)); then setting=${settings[$k]}; else setting=${settings[$((${#settings[@]} - 1 - k))]}; fi
+      printf 'pass %d of %d, sampling %-15s fresh stack, warm-up %d s, measuring %d s ... ' \
+        $((pass + 1)) "$passes" "$setting" "$WARMUP" "$DURATION"
+      line=$(tracing_round "${sampling[$setting]}" "${with[$setting]}")
+      runs[$setting]+="$line"$'\n'
+      printf '%s req/s, p99 %s ms\n' "$(awk '{print $1}' <<<"$line")" "$(awk '{print $3}' <<<"$line")"
+    done
+  done
+  scripts/local.sh down >/dev/null
+  steal=$(steal_percent "$ticks_before" "$(cpu_ticks)")
+  [ "$steal" -lt 5 ] || printf 'Warning: %s %% of the CPU time was stolen by the hypervisor during the run; the figures are low.\n' "$steal"
+  section="$WORK/section-tracing.md"
+  {
+    printf '#### Tracing: JDK %s\n\n' "$jdk"
+    printf '%s, %s cores (%s); all five services, wrk (%d threads) and H2 on the same machine, and with Zipkin: Zipkin, Prometheus and Alertmanager too.\n' \
+      "$(date -u +%Y-%m-%d)" "$(nproc)" "$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)" "$THREADS"
+    printf 'GET /bugs/{id} through the gateway, %d connections; every run on a freshly started stack: %d s warm-up, %d s measured; %d passes, the order reversed every pass. CPU steal: %s %%.\n\n' \
+      "$CONNECTIONS" "$WARMUP" "$DURATION" "$passes" "$steal"
+    printf '| sampling | req/s (median run) | p50 | p99 | errors | vs 0 %% | every run, req/s |\n|---|---|---|---|---|---|---|\n'
+    for setting in "${settings[@]}"; do
+      read -r rps p50 p99 errors requests <<<"$(printf '%s' "${runs[$setting]}" | sort -n -k1,1 \
+        | awk '{ line[NR] = $0; errors += $4; requests += $5 } END { split(line[int((NR + 1) / 2)], m, " "); printf "%s %s %s %d %d\n", m[1], m[2], m[3], errors, requests }')"
+      base=${base:-$rps}
+      printf '| %s | %s | %s ms | %s ms | %s of %s | %s %% | %s |\n' "$setting" "$rps" "$p50" "$p99" "$errors" "$requests" \
+        "$(awk -v a="$rps" -v b="$base" 'BEGIN { printf "%.0f", 100 * a / b }')" \
+        "$(printf '%s' "${runs[$setting]}" | awk '{print $1}' | paste -sd, - | sed 's/,/, /g')"
+    done
+    printf '\nWith Zipkin, each measurement, in order: %s.\n' \
+      "$(printf '%s' "${runs["100 % + Zipkin"]}" | awk -v d="$DURATION" '{ printf "%s spans/s (%s per request), %s CPU-seconds in Zipkin (%.0f %% of a core)\n", $6, $8, $7, 100 * $7 / d }' \
+        | paste -sd';' - | sed 's/;/; /g')"
+  } >"$section"
+  write_results "$section" "tracing"
+  printf '\n'
+  cat "$section"
+  printf '\nWritten to docs/benchmarks.md.\n'
+}
+
 install_wrk
 write_lua
 jdk=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p')
 major=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+if [ $tracing = 1 ]; then
+  tracing_benchmark
+  exit 0
+fi
 
 startup="not measured (the stack was already running)"
 if [ $restart = 1 ] && running; then
@@ -166,15 +267,6 @@ for ((i = 0; i < 200; i++)); do
     -d "{\"bug\": \"Benchmark bug $RUN_ID-$i\"}" | sed -n 's/^{"id":\([0-9]*\).*/\1/p') || die "could not create bug $i"
   first_bug=${first_bug:-$bug}
 done
-
-# CPU time the hypervisor gave to other guests: on a shared virtual machine it can halve the figures.
-cpu_ticks() { head -n 1 /proc/stat; }
-steal_percent() {
-  awk -v a="$1" -v b="$2" 'BEGIN {
-    n = split(a, x, " "); split(b, y, " "); total = 0
-    for (i = 2; i <= 9 && i <= n; i++) total += y[i] - x[i]
-    printf "%.0f", (total > 0) ? 100 * (y[9] - x[9]) / total : 0 }'
-}
 
 declare -A result
 declare -A rounds

@@ -440,29 +440,34 @@ start_observability() {
   printf 'Starting observability:\n'
   start_tool smtp-sink "$JAVA" "$ROOT/scripts/SmtpSink.java" "${TOOL_PORT[smtp-sink]}" "$ROOT/var/mail"
   # shellcheck disable=SC2086
-  # Zipkin keeps spans in memory: at most 100,000 (its default, 500,000, outgrows 256 MiB under a benchmark).
+  # Zipkin keeps spans in memory: at most 20,000. Its default, 500,000, and 100,000 too, outgrew 256 MiB
+  # within a minute of scripts/bench.sh --tracing (thousands of spans a second) and left it unresponsive.
   start_tool zipkin "$JAVA" -XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1 -Dzipkin.dir="$OBS_DIR" -jar "$jar" \
     "--armeria.ports[0].ip=127.0.0.1" "--armeria.ports[0].port=${TOOL_PORT[zipkin]}" "--armeria.ports[0].protocols[0]=http" \
-    "--zipkin.storage.mem.max-spans=100000"
+    "--zipkin.storage.mem.max-spans=20000"
   start_tool prometheus prometheus "--config.file=$OBS_DIR/config/prometheus.yml" \
     "--storage.tsdb.path=$OBS_DIR/prometheus-data" "--web.listen-address=127.0.0.1:${TOOL_PORT[prometheus]}"
   # No cluster: Alertmanager would otherwise listen for peers on every interface.
   start_tool alertmanager prometheus-alertmanager "--config.file=$OBS_DIR/config/alertmanager.yml" \
     "--storage.path=$OBS_DIR/alertmanager-data" "--web.listen-address=127.0.0.1:${TOOL_PORT[alertmanager]}" \
     "--cluster.listen-address="
-  local deadline=$((SECONDS + 120)) name ready
+  local deadline=$((SECONDS + 120)) name
   for name in zipkin prometheus alertmanager smtp-sink; do
-    case $name in
-      zipkin) ready="http://127.0.0.1:${TOOL_PORT[zipkin]}/health" ;;
-      smtp-sink) ready='' ;;
-      *) ready="http://127.0.0.1:${TOOL_PORT[$name]}/-/ready" ;;
-    esac
-    until { [ -n "$ready" ] && [ "$(http_status "$ready")" = 200 ]; } || { [ -z "$ready" ] && port_in_use "${TOOL_PORT[$name]}"; }; do
+    until tool_ready "$name"; do
       tool_pid_of "$name" >/dev/null || die "$name exited; see var/log/$name.log"
       [ $SECONDS -lt $deadline ] || die "$name is not ready after 120 s; see var/log/$name.log"
       sleep 0.5
     done
   done
+}
+
+# Whether a tool answers: its health or readiness endpoint, the mail catcher its port.
+tool_ready() {
+  case $1 in
+    zipkin) [ "$(http_status "http://127.0.0.1:${TOOL_PORT[zipkin]}/health")" = 200 ] ;;
+    smtp-sink) port_in_use "${TOOL_PORT[smtp-sink]}" ;;
+    *) [ "$(http_status "http://127.0.0.1:${TOOL_PORT[$1]}/-/ready")" = 200 ] ;;
+  esac
 }
 
 stop_observability() {
@@ -599,7 +604,9 @@ cmd_status() {
   for name in "${TOOLS[@]}"; do
     if pid=$(tool_pid_of "$name"); then
       rss=$(awk '/VmRSS/ {printf "%d MiB", $2/1024}' "/proc/$pid/status" 2>/dev/null || echo '?')
-      printf '%-22s %-8s %-18s %-10s %s\n' "$name" "$pid" "${TOOL_PORT[$name]}" "$rss" running
+      health="NOT RESPONDING (see var/log/$name.log)"
+      tool_ready "$name" && health=UP
+      printf '%-22s %-8s %-18s %-10s %s\n' "$name" "$pid" "${TOOL_PORT[$name]}" "$rss" "$health"
     fi
   done
 }

@@ -38,9 +38,13 @@ class TracingIT {
 				"notificator-service deliver email");
 		stack.await(Duration.ofSeconds(30), "Zipkin has the trace from the gateway down to the email's delivery",
 				() -> spans(stack, traceId).stream().map(TracingIT::describe).toList().containsAll(expected));
-		List<Map<String, Object>> spans = spans(stack, traceId);
-		// One tree: a single root (the gateway's), every other span's parent in the
-		// trace.
+		assertOneTree(spans(stack, traceId));
+	}
+
+	/**
+	 * One tree: a single root (the gateway's), every other span's parent in the trace.
+	 */
+	private static void assertOneTree(List<Map<String, Object>> spans) {
 		Set<Object> ids = spans.stream().map((span) -> span.get("id")).collect(Collectors.toSet());
 		assertThat(spans).filteredOn((span) -> span.get("parentId") == null)
 			.singleElement()
@@ -58,6 +62,16 @@ class TracingIT {
 		HttpResponse<String> reported = stack.json("POST", stack.gatewayPort, "/bugs",
 				"{\"title\": \"Mapped\", \"assigneeId\": " + assignee.id() + "}", "Authorization", reporter.bearer());
 		assertThat(reported.statusCode()).as(reported.body()).isEqualTo(201);
+		// The Feign call runs on a thread of the circuit breaker (for its time limiter):
+		// it is still part of the request's trace, not a trace of its own.
+		String traceId = reported.headers().firstValue("X-Trace-Id").orElseThrow();
+		stack.await(Duration.ofSeconds(30), "the report's trace has the Feign call to users-service in it",
+				() -> spans(stack, traceId).stream()
+					.map(TracingIT::describe)
+					.toList()
+					.containsAll(List.of("bugs-service CLIENT http get",
+							"users-service SERVER http get /internal/users/{id}")));
+		assertOneTree(spans(stack, traceId));
 
 		stack.await(Duration.ofSeconds(60), "Zipkin links every caller to what it calls", () -> {
 			Set<String> links = links(stack);

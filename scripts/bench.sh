@@ -141,9 +141,18 @@ cpu_seconds() {
   awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat"
 }
 
+# The CPU time of the five services together.
+services_cpu_seconds() {
+  local service total=0
+  for service in "${SERVICES[@]}"; do
+    total=$(awk -v t="$total" -v c="$(cpu_seconds "$(cat "var/run/$service.pid")")" 'BEGIN { printf "%.2f", t + c }')
+  done
+  printf '%s' "$total"
+}
+
 # One pass of one setting: a fresh stack, a bug to read, the warm-up, the measurement.
 tracing_round() {
-  local sampling=$1 with=$2 bug line spans zipkin_cpu rps
+  local sampling=$1 with=$2 bug line spans zipkin_cpu rps services_cpu requests
   scripts/local.sh down >/dev/null
   # shellcheck disable=SC2086 # $with is empty or two words
   MANAGEMENT_TRACING_SAMPLING_PROBABILITY=$sampling scripts/local.sh up $with >/dev/null
@@ -152,7 +161,11 @@ tracing_round() {
   [ -n "$bug" ] || die "could not report the bug to read"
   run_wrk "$WARMUP" "$CONNECTIONS" "$GATEWAY/bugs/$bug" >/dev/null
   [ -z "$with" ] || { spans=$(zipkin_spans); zipkin_cpu=$(cpu_seconds "$(cat var/run/zipkin.pid)"); }
+  services_cpu=$(services_cpu_seconds)
   line=$(run_wrk "$DURATION" "$CONNECTIONS" "$GATEWAY/bugs/$bug")
+  # The services' CPU time per request (ms): steadier than the throughput from one fresh stack to the next.
+  read -r _ _ _ _ requests <<<"$line"
+  line="$line $(awk -v a="$services_cpu" -v b="$(services_cpu_seconds)" -v n="$requests" 'BEGIN { printf "%.3f", 1000 * (b - a) / n }')"
   if [ -n "$with" ]; then
     # The figure is only worth something if the spans did reach Zipkin, and Zipkin did not fall over.
     sleep 2
@@ -190,21 +203,23 @@ tracing_benchmark() {
   section="$WORK/section-tracing.md"
   {
     printf '#### Tracing: JDK %s\n\n' "$jdk"
-    printf '%s, %s cores (%s); all five services, wrk (%d threads) and H2 on the same machine, and with Zipkin: Zipkin, Prometheus and Alertmanager too.\n' \
+    printf '%s, %s cores (%s); all five services, wrk (%d threads) and H2 on the same machine, and with Zipkin: Zipkin, Prometheus and Alertmanager too. CPU per request: user and system time of the five services during the measurement, divided by its requests.\n' \
       "$(date -u +%Y-%m-%d)" "$(nproc)" "$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)" "$THREADS"
     printf 'GET /bugs/{id} through the gateway, %d connections; every run on a freshly started stack: %d s warm-up, %d s measured; %d passes, the order reversed every pass. CPU steal: %s %%.\n\n' \
       "$CONNECTIONS" "$WARMUP" "$DURATION" "$passes" "$steal"
-    printf '| sampling | req/s (median run) | p50 | p99 | errors | vs 0 %% | every run, req/s |\n|---|---|---|---|---|---|---|\n'
+    printf '| sampling | req/s (median run) | p50 | p99 | errors | req/s vs 0 %% | every run, req/s | services CPU per request (median; every run) |\n|---|---|---|---|---|---|---|---|\n'
     for setting in "${settings[@]}"; do
       read -r rps p50 p99 errors requests <<<"$(printf '%s' "${runs[$setting]}" | sort -n -k1,1 \
         | awk '{ line[NR] = $0; errors += $4; requests += $5 } END { split(line[int((NR + 1) / 2)], m, " "); printf "%s %s %s %d %d\n", m[1], m[2], m[3], errors, requests }')"
       base=${base:-$rps}
-      printf '| %s | %s | %s ms | %s ms | %s of %s | %s %% | %s |\n' "$setting" "$rps" "$p50" "$p99" "$errors" "$requests" \
+      printf '| %s | %s | %s ms | %s ms | %s of %s | %s %% | %s | %s ms; %s |\n' "$setting" "$rps" "$p50" "$p99" "$errors" "$requests" \
         "$(awk -v a="$rps" -v b="$base" 'BEGIN { printf "%.0f", 100 * a / b }')" \
-        "$(printf '%s' "${runs[$setting]}" | awk '{print $1}' | paste -sd, - | sed 's/,/, /g')"
+        "$(printf '%s' "${runs[$setting]}" | awk '{print $1}' | paste -sd, - | sed 's/,/, /g')" \
+        "$(printf '%s' "${runs[$setting]}" | awk '{print $6}' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')" \
+        "$(printf '%s' "${runs[$setting]}" | awk '{print $6}' | paste -sd, - | sed 's/,/, /g')"
     done
     printf '\nWith Zipkin, each measurement, in order: %s.\n' \
-      "$(printf '%s' "${runs["100 % + Zipkin"]}" | awk -v d="$DURATION" '{ printf "%s spans/s (%s per request), %s CPU-seconds in Zipkin (%.0f %% of a core)\n", $6, $8, $7, 100 * $7 / d }' \
+      "$(printf '%s' "${runs["100 % + Zipkin"]}" | awk -v d="$DURATION" '{ printf "%s spans/s (%s per request), %s CPU-seconds in Zipkin (%.0f %% of a core)\n", $7, $9, $8, 100 * $8 / d }' \
         | paste -sd';' - | sed 's/;/; /g')"
   } >"$section"
   write_results "$section" "tracing"

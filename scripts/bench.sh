@@ -131,6 +131,12 @@ steal_percent() {
     printf "%.0f", (total > 0) ? 100 * (y[9] - x[9]) / total : 0 }'
 }
 
+# The median line (by req/s) of a path's rounds, with the errors and requests of all rounds.
+median_of_rounds() {
+  printf '%s' "$1" | sort -n -k1,1 | awk '{ line[NR] = $0; errors += $4; requests += $5 }
+    END { split(line[int((NR + 1) / 2)], m, " "); printf "%s %s %s %d %d\n", m[1], m[2], m[3], errors, requests }'
+}
+
 # The spans Zipkin has accepted since it started (its own Prometheus metrics).
 zipkin_spans() {
   curl -sf http://127.0.0.1:9411/prometheus | awk '/^zipkin_collector_spans_total/ { n += $2 } END { printf "%.0f", n }'
@@ -209,8 +215,7 @@ tracing_benchmark() {
       "$CONNECTIONS" "$WARMUP" "$DURATION" "$passes" "$steal"
     printf '| sampling | req/s (median run) | p50 | p99 | errors | req/s vs 0 %% | every run, req/s | services CPU per request (median; every run) |\n|---|---|---|---|---|---|---|---|\n'
     for setting in "${settings[@]}"; do
-      read -r rps p50 p99 errors requests <<<"$(printf '%s' "${runs[$setting]}" | sort -n -k1,1 \
-        | awk '{ line[NR] = $0; errors += $4; requests += $5 } END { split(line[int((NR + 1) / 2)], m, " "); printf "%s %s %s %d %d\n", m[1], m[2], m[3], errors, requests }')"
+      read -r rps p50 p99 errors requests <<<"$(median_of_rounds "${runs[$setting]}")"
       base=${base:-$rps}
       printf '| %s | %s | %s ms | %s ms | %s of %s | %s %% | %s | %s ms; %s |\n' "$setting" "$rps" "$p50" "$p99" "$errors" "$requests" \
         "$(awk -v a="$rps" -v b="$base" 'BEGIN { printf "%.0f", 100 * a / b }')" \
@@ -294,12 +299,6 @@ credential_header() {
     JWT) printf 'Authorization: Bearer %s' "$(access_token)" ;;
     PAT) printf 'Authorization: Bearer %s' "$pat" ;;
   esac
-}
-
-# The median line (by req/s) of a path's rounds, with the errors and requests of all rounds.
-median_of_rounds() {
-  printf '%s' "$1" | sort -n -k1,1 | awk '{ line[NR] = $0; errors += $4; requests += $5 }
-    END { split(line[int((NR + 1) / 2)], m, " "); printf "%s %s %s %d %d\n", m[1], m[2], m[3], errors, requests }'
 }
 
 # The median of the rounds' ratios (in %) of path A's throughput to path B's, and all of them in the

@@ -3,7 +3,6 @@ package dev.bugtracker.platform.resilience;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.context.ContextExecutorService;
 import io.micrometer.context.ContextSnapshotFactory;
@@ -14,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JCircuitBreakerFactory;
 import org.springframework.cloud.client.circuitbreaker.Customizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * Runs what a circuit breaker guards in the caller's context. With a time limiter, Spring
@@ -45,7 +45,7 @@ public class CircuitBreakerContextAutoConfiguration {
 			implements Customizer<Resilience4JCircuitBreakerFactory>, DisposableBean {
 
 		private final ExecutorService executor = ContextExecutorService.wrap(
-				Executors.newCachedThreadPool(new NamedDaemonThreads("circuit-breaker-")),
+				Executors.newCachedThreadPool(daemonThreads("circuit-breaker-")),
 				ContextSnapshotFactory.builder().build()::captureAll);
 
 		@Override
@@ -64,23 +64,10 @@ public class CircuitBreakerContextAutoConfiguration {
 			return this.executor.isShutdown();
 		}
 
-	}
-
-	private static final class NamedDaemonThreads implements ThreadFactory {
-
-		private final String prefix;
-
-		private final AtomicInteger count = new AtomicInteger();
-
-		NamedDaemonThreads(String prefix) {
-			this.prefix = prefix;
-		}
-
-		@Override
-		public Thread newThread(Runnable task) {
-			Thread thread = new Thread(task, this.prefix + this.count.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
+		private static ThreadFactory daemonThreads(String prefix) {
+			CustomizableThreadFactory threads = new CustomizableThreadFactory(prefix);
+			threads.setDaemon(true);
+			return threads;
 		}
 
 	}

@@ -41,19 +41,20 @@ name_of() { docker inspect -f '{{.Name}}' "$1" | sed 's|^/||'; }
 
 # Waits until every container given is healthy; fails on one that exits or turns unhealthy.
 wait_healthy() {
-  local deadline=$((SECONDS + ${HEALTH_TIMEOUT:-180})) id state pending
+  local start=$SECONDS deadline=$((SECONDS + ${HEALTH_TIMEOUT:-300})) id state pending
   while :; do
     pending=0
     for id in "$@"; do
       state=$(health_of "$id")
       case "$state" in
         healthy) ;;
-        unhealthy | exited | dead | gone) die "$(name_of "$id" 2>/dev/null || echo "$id") is $state (docker logs $(name_of "$id" 2>/dev/null || echo "$id"))" ;;
+        unhealthy | exited | dead | gone) die "$(name_of "$id" 2>/dev/null || echo "$id") is $state after $((SECONDS - start)) s (load: $(cut -d' ' -f1-3 /proc/loadavg)); its last lines:
+$(docker logs --tail 30 "$id" 2>&1 | cut -c1-400)" ;;
         *) pending=1 ;;
       esac
     done
-    [ $pending = 0 ] && return 0
-    [ $SECONDS -lt $deadline ] || die "not healthy within ${HEALTH_TIMEOUT:-180} s: $*"
+    if [ $pending = 0 ]; then say "healthy after $((SECONDS - start)) s: $(for id in "$@"; do name_of "$id"; done | tr '\n' ' ')"; return 0; fi
+    [ $SECONDS -lt $deadline ] || die "not healthy within ${HEALTH_TIMEOUT:-300} s: $* (load: $(cut -d' ' -f1-3 /proc/loadavg))"
     sleep 1
   done
 }

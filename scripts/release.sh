@@ -10,6 +10,7 @@
 #   scripts/release.sh green    SERVICE TAG          start as many idle instances of TAG as run now
 #   scripts/release.sh switch   SERVICE VERSION      all traffic to VERSION, at once (and back the same way)
 #   scripts/release.sh retire   SERVICE VERSION      remove the instances of VERSION (the idle colour)
+#   scripts/release.sh reset    SERVICE [TAG [N]]    repair a release that stopped half-way: N instances of TAG, no policy
 #
 # SERVICE is users-service, bugs-service or notificator-service; TAG an image tag of
 # ${IMAGE_PREFIX:-bugtracker/}SERVICE (scripts/images.sh makes them; VERSION=... sets the version that
@@ -17,7 +18,10 @@
 # (/actuator/release on its admin port, GATEWAY_ADMIN_URL, default http://127.0.0.1:8081).
 # An instance leaves gracefully: DOWN in Eureka, 12 s for callers to notice, then it drains.
 # The tag that the service runs in the end is written to .env (USERS_SERVICE_TAG=...), so that the
-# next `docker compose up` keeps it.
+# next `docker compose up` keeps it. A release refuses to start on a service that runs more than one
+# version outside a canary or blue-green release (one that failed half-way, say): `status` shows
+# what runs, and `reset` returns it to one version: TAG defaults to the tag .env records (the last
+# completed release), N to the number of healthy instances of the version that has the most.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/compose-lib.sh"
 
@@ -81,7 +85,9 @@ tag_of() { local image; image=$(docker inspect -f '{{.Config.Image}}' "$1"); pri
 stable_version() {
   local versions
   versions=$(versions_running "$1")
-  [ "$(printf '%s\n' "$versions" | grep -c .)" = 1 ] || die "$1 runs versions $(echo $versions): expected one stable version"
+  [ "$(printf '%s\n' "$versions" | grep -c .)" = 1 ] || die "$1 runs versions $(echo $versions): expected one stable version.
+  'scripts/release.sh status $1' shows which instance runs what; 'scripts/release.sh reset $1 [TAG]' returns it
+  to one version (TAG's; by default the tag of the last completed release, $(recorded_tag "$1"))"
   printf '%s' "$versions"
 }
 
@@ -151,6 +157,7 @@ rolling() {
   image_version "$service" "$tag" >/dev/null
   old=$(containers_of "$service")
   [ -n "$old" ] || die "$service does not run"
+  stable_version "$service" >/dev/null
   for id in $old; do replace_instance "$service" "$tag" "$id"; done
   set_env "$(tag_var "$service")" "$tag"
   say "$service runs $tag ($(versions_running "$service"))"
@@ -230,6 +237,42 @@ retire() {
   say "$service runs $(echo $remaining)"
 }
 
+# The tag that .env records for SERVICE: the last completed release's (latest if none).
+recorded_tag() { env_value "$(tag_var "$1")" | grep . || echo latest; }
+
+# Back to one version after a release that stopped half-way (a new instance that never became
+# healthy, a canary or a green colour left behind): instances that are not healthy go; COUNT
+# healthy instances of TAG run and the gateway routes to them; then they take all the traffic at
+# once, the instances of every other version leave gracefully, and the policy is cleared.
+reset() {
+  local service=$1 tag=${2:-$(recorded_tag "$1")} count=${3:-} version id have
+  version=$(image_version "$service" "$tag")
+  for id in $(containers_of "$service"); do
+    [ "$(health_of "$id")" = healthy ] || { say "$(name_of "$id") is $(health_of "$id")"; remove_instance "$id"; }
+  done
+  if [ -z "$count" ]; then
+    count=$(for id in $(containers_of "$service"); do version_of "$id"; done | sort | uniq -c | sort -rn | awk 'NR == 1 {print $1}')
+    count=${count:-1}
+  fi
+  have=$(containers_of_version "$service" "$version" | grep -c . || true)
+  say "resetting $service to $count instance(s) of $tag (version $version); $have run now"
+  while [ "$have" -lt "$count" ]; do
+    id=$(add_instance "$service" "$tag")
+    say "started $(name_of "$id") from $tag"
+    wait_healthy "$id"
+    have=$((have + 1))
+  done
+  # shellcheck disable=SC2046
+  wait_routed "$service" $(containers_of_version "$service" "$version")
+  policy "$service" "{\"stable\": \"$version\"}"
+  sleep "$SETTLE"
+  for id in $(containers_of "$service"); do [ "$(version_of "$id")" = "$version" ] || remove_instance "$id"; done
+  for id in $(containers_of_version "$service" "$version" | tail -n +"$((count + 1))"); do remove_instance "$id"; done
+  clear_policy "$service"
+  set_env "$(tag_var "$service")" "$tag"
+  say "$service runs $count instance(s) of $tag (version $version); the policy is cleared"
+}
+
 status() {
   local id
   for id in $(containers_of "$1"); do
@@ -253,5 +296,6 @@ case "$command" in
   green) [ $# = 3 ] || die "usage: green SERVICE TAG"; green "$2" "$3" ;;
   switch) [ $# = 3 ] || die "usage: switch SERVICE VERSION"; switch "$2" "$3" ;;
   retire) [ $# = 3 ] || die "usage: retire SERVICE VERSION"; retire "$2" "$3" ;;
+  reset) [ $# -le 4 ] || die "usage: reset SERVICE [TAG [N]]"; reset "$2" "${3:-}" "${4:-}" ;;
   *) die "unknown command $command" ;;
 esac

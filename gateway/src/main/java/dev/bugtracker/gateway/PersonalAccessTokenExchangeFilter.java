@@ -41,7 +41,9 @@ import org.springframework.web.server.ServerWebExchange;
  * beyond the access token's own expiry), so a revoked token stops working within 30 s at
  * every gateway instance, while a script's thousand requests cost one exchange. A refused
  * token is remembered for a few seconds, so that a client retrying with it does not reach
- * users-service each time. Concurrent requests with one token share one exchange.
+ * users-service each time. Concurrent requests with one token share one exchange. An
+ * attempt that fails to connect or gets no answer within {@link #ATTEMPT_TIMEOUT} is made
+ * again at another instance, twice at most: the wait is bounded by three attempts.
  */
 class PersonalAccessTokenExchangeFilter implements GlobalFilter, Ordered {
 
@@ -51,11 +53,22 @@ class PersonalAccessTokenExchangeFilter implements GlobalFilter, Ordered {
 
 	private static final Duration REFUSAL_CACHED = Duration.ofSeconds(5);
 
+	/**
+	 * How long one attempt of an exchange may take: an instance that has not answered by
+	 * then is starting, stalled or starved, and the exchange is asked of the next one.
+	 */
+	static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(3);
+
+	/** Attempts after the first one, each at the load balancer's next instance. */
+	private static final int RETRIES = 2;
+
 	private static final Logger log = LoggerFactory.getLogger(PersonalAccessTokenExchangeFilter.class);
 
 	private final WebClient users;
 
 	private final JsonMapper mapper;
+
+	private final Duration attemptTimeout;
 
 	private final AsyncCache<String, Exchanged> exchanged = Caffeine.newBuilder()
 		.maximumSize(100_000)
@@ -85,8 +98,13 @@ class PersonalAccessTokenExchangeFilter implements GlobalFilter, Ordered {
 	 * @param mapper writes the problems
 	 */
 	PersonalAccessTokenExchangeFilter(WebClient users, JsonMapper mapper) {
+		this(users, mapper, ATTEMPT_TIMEOUT);
+	}
+
+	PersonalAccessTokenExchangeFilter(WebClient users, JsonMapper mapper, Duration attemptTimeout) {
 		this.users = users;
 		this.mapper = mapper;
+		this.attemptTimeout = attemptTimeout;
 	}
 
 	@Override
@@ -154,10 +172,15 @@ class PersonalAccessTokenExchangeFilter implements GlobalFilter, Ordered {
 				return response.createError();
 			})
 			// A users-service instance that has just died: its connection is refused or
-			// reset, the request never reached it, and the load balancer has ejected it;
-			// the next attempt goes to another instance.
-			.retryWhen(Retry.max(2).filter(ConnectionFailures::isConnectionFailure))
-			.timeout(Duration.ofSeconds(5));
+			// reset, the request never reached it, and the load balancer has ejected it.
+			// One that does not answer in time: it is starting, stalled or starved, and
+			// an
+			// exchange only mints a short-lived token, so asking again is safe. Either
+			// way
+			// the next attempt goes to the load balancer's next instance.
+			.timeout(this.attemptTimeout)
+			.retryWhen(Retry.max(RETRIES)
+				.filter((ex) -> ConnectionFailures.isConnectionFailure(ex) || ConnectionFailures.isTimeout(ex)));
 	}
 
 	private Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String detail, String challenge) {

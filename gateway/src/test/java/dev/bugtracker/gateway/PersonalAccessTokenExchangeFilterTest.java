@@ -28,11 +28,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The exchange of personal access tokens against a users-service stand-in on a real port:
  * one exchange serves many requests and many concurrent requests, refusals are 401
- * problems, an unreachable users-service is a 503 problem, other tokens pass untouched.
+ * problems, an exchange that gets no answer in time is made again, an unreachable
+ * users-service is a 503 problem, other tokens pass untouched.
  */
 class PersonalAccessTokenExchangeFilterTest {
 
 	private final AtomicInteger exchanges = new AtomicInteger();
+
+	private final AtomicInteger stalled = new AtomicInteger();
+
+	/** Longer than an attempt may take (1 s here): that attempt is given up. */
+	private static final Duration STALL = Duration.ofSeconds(6);
 
 	private final List<String> forwarded = new CopyOnWriteArrayList<>();
 
@@ -55,7 +61,16 @@ class PersonalAccessTokenExchangeFilterTest {
 				http.close();
 				return;
 			}
-			boolean valid = "Bearer btp_good".equals(authorization);
+			if ("Bearer btp_stalled-once".equals(authorization) && this.stalled.getAndIncrement() == 0) {
+				// The first attempt meets an instance that does not answer in time.
+				try {
+					Thread.sleep(STALL.toMillis());
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+			boolean valid = "Bearer btp_good".equals(authorization) || "Bearer btp_stalled-once".equals(authorization);
 			byte[] body = (valid
 					? "{\"access_token\": \"jwt-of-good\", \"token_type\": \"Bearer\", \"expires_in\": 300}"
 					: "{\"status\": 401}")
@@ -68,8 +83,8 @@ class PersonalAccessTokenExchangeFilterTest {
 		this.users.setExecutor(Executors.newFixedThreadPool(4));
 		this.users.start();
 		this.filter = new PersonalAccessTokenExchangeFilter(
-				WebClient.create("http://127.0.0.1:" + this.users.getAddress().getPort()),
-				JsonMapper.builder().build());
+				WebClient.create("http://127.0.0.1:" + this.users.getAddress().getPort()), JsonMapper.builder().build(),
+				Duration.ofSeconds(1));
 	}
 
 	@AfterEach
@@ -97,6 +112,18 @@ class PersonalAccessTokenExchangeFilterTest {
 
 		assertThat(this.forwarded).hasSize(64).containsOnly("Bearer jwt-of-good");
 		assertThat(this.exchanges).hasValue(1);
+	}
+
+	@Test
+	void anExchangeThatGetsNoAnswerInTimeIsAskedAgainInsteadOfFailingTheRequest() {
+		MockServerWebExchange exchange = request("Bearer btp_stalled-once");
+
+		// A bound against a hang only: the exchange takes about 1 s (the given-up
+		// attempt).
+		this.filter.filter(exchange, this.chain()).block(Duration.ofSeconds(30));
+
+		assertThat(this.forwarded).containsExactly("Bearer jwt-of-good");
+		assertThat(this.exchanges).hasValue(2);
 	}
 
 	@Test

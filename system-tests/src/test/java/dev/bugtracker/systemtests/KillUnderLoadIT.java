@@ -44,6 +44,7 @@ class KillUnderLoadIT {
 
 	@Test
 	void aUsersServiceInstanceKilledUnderLoadFailsNoReadNoKeyedWriteAndNoFeignLookup(Stack stack) throws Exception {
+		stack.restoreOwnInstances();
 		URI gateway = stack.uri(stack.gatewayPort, "/");
 		long reader = id(stack.json("POST", stack.gatewayPort, "/users", "{\"email\": \"" + unique("reader") + "\"}"));
 		// Reports with a personal access token: the gateway exchanges it at users-service
@@ -78,6 +79,7 @@ class KillUnderLoadIT {
 
 	@Test
 	void aBugsServiceInstanceKilledUnderLoadFailsNoReadAndNoKeyedWrite(Stack stack) throws Exception {
+		stack.restoreOwnInstances();
 		URI gateway = stack.uri(stack.gatewayPort, "/");
 		Stack.Account reporter = stack.signUp(unique("reporter"));
 		long bug = id(
@@ -105,6 +107,7 @@ class KillUnderLoadIT {
 
 	@Test
 	void aNotificatorInstanceKilledDuringABurstOfRegistrationsSendsEveryEmailExactlyOnce(Stack stack) throws Exception {
+		stack.restoreOwnInstances();
 		URI gateway = stack.uri(stack.gatewayPort, "/");
 		ServiceProcess second = stack.startAnotherNotificatorInstance();
 		List<String> registered = new CopyOnWriteArrayList<>();
@@ -355,11 +358,8 @@ class KillUnderLoadIT {
 	 * later tests do not meet the extra one.
 	 */
 	private static void forgetExtraInstance(Stack stack, String application) {
-		stack.await(Duration.ofSeconds(90), "the registry lists one " + application + " instance", () -> {
-			HttpResponse<String> app = stack.get(stack.registryPort, "/eureka/apps/" + application);
-			List<String> instances = JsonPath.read(app.body(), "$.application.instance[*].instanceId");
-			return instances.size() == 1;
-		});
+		stack.await(Duration.ofSeconds(90), "the registry lists one " + application + " instance",
+				() -> stack.registeredInstances(application).size() == 1);
 	}
 
 }

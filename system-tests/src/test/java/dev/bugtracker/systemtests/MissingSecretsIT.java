@@ -33,7 +33,7 @@ class MissingSecretsIT {
 			try {
 				process.start();
 				Awaitility.await(service + " without its secret exits")
-					.atMost(Duration.ofSeconds(120))
+					.atMost(Stack.READY_TIMEOUT)
 					.pollInterval(Duration.ofMillis(250))
 					.until(() -> !process.isAlive());
 				assertThat(process.logText()).contains("BUGS_SERVICE_CLIENT_SECRET is not set");

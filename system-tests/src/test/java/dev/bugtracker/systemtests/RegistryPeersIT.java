@@ -67,7 +67,7 @@ class RegistryPeersIT {
 
 	private void awaitUp(ServiceProcess registry, int port) {
 		Awaitility.await(registry.name() + " is ready")
-			.atMost(Duration.ofSeconds(120))
+			.atMost(Stack.READY_TIMEOUT)
 			.pollInterval(Duration.ofMillis(250))
 			.ignoreExceptionsInstanceOf(UncheckedIOException.class)
 			.until(() -> {
@@ -97,7 +97,7 @@ class RegistryPeersIT {
 		try {
 			withoutPassword.start();
 			Awaitility.await("the registry without a password exits")
-				.atMost(Duration.ofSeconds(120))
+				.atMost(Stack.READY_TIMEOUT)
 				.pollInterval(Duration.ofMillis(250))
 				.until(() -> !withoutPassword.isAlive());
 			assertThat(withoutPassword.logText()).contains("EUREKA_PASSWORD is not set");

@@ -23,6 +23,7 @@ class ScaleOutIT {
 
 	@Test
 	void spreadsLoadOverBothInstancesAndLosesNoRequestWhenOneCrashes(Stack stack) throws Exception {
+		stack.restoreOwnInstances();
 		ServiceProcess second = stack.startAnotherUsersInstance();
 		try {
 			stack.await(Duration.ofSeconds(60), "the gateway routes to both instances", () -> routesTo(stack, second));
@@ -59,6 +60,7 @@ class ScaleOutIT {
 
 	@Test
 	void aGracefulScaleDownUnderConcurrentLoadFailsNothingAndDuplicatesNothing(Stack stack) throws Exception {
+		stack.restoreOwnInstances();
 		ServiceProcess second = stack.startAnotherUsersInstance();
 		List<String> registered = new java.util.concurrent.CopyOnWriteArrayList<>();
 		java.net.URI gateway = stack.uri(stack.gatewayPort, "/");
@@ -128,6 +130,7 @@ class ScaleOutIT {
 	@Test
 	void anInstanceKilledWhileLeavingTheRegistryDoesNotKeepItsSuccessorAtTheSameAddressDown(Stack stack)
 			throws Exception {
+		stack.restoreOwnInstances();
 		ServiceProcess leaving = stack.startAnotherUsersInstance();
 		int port = leaving.port;
 		String instanceId = "users-service:127.0.0.1:" + port;
@@ -173,11 +176,8 @@ class ScaleOutIT {
 	 * are not retried, so later tests must not meet the stopped one.
 	 */
 	private static void forgetSecondInstance(Stack stack) {
-		stack.await(Duration.ofSeconds(90), "the registry lists one users-service instance", () -> {
-			HttpResponse<String> app = stack.get(stack.registryPort, "/eureka/apps/USERS-SERVICE");
-			List<String> instances = JsonPath.read(app.body(), "$.application.instance[*].instanceId");
-			return instances.size() == 1;
-		});
+		stack.await(Duration.ofSeconds(90), "the registry lists one users-service instance",
+				() -> stack.registeredInstances("USERS-SERVICE").size() == 1);
 		// An invalid registration is answered 400 by a live instance and 503 by the
 		// gateway for a gone
 		// one; round robin would hit a gone instance within a few requests.

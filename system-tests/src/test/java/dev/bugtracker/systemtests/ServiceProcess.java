@@ -128,6 +128,12 @@ final class ServiceProcess {
 		}
 	}
 
+	/** The last lines of the log, for the message of a failed wait. */
+	String tail(int lines) {
+		List<String> all = logText().lines().toList();
+		return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+	}
+
 	@Override
 	public String toString() {
 		return this.name + (isAlive() ? " (pid " + this.process.pid() + ")" : " (stopped)");

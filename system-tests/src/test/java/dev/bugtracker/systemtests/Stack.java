@@ -220,10 +220,57 @@ final class Stack implements AutoCloseable {
 				root.resolve(service + "/target/" + service + "-" + version + ".jar"), this.workdir, environment(),
 				all);
 		this.extra.add(instance);
-		instance.start();
-		awaitReady(instance, port);
 		instance.port = port;
+		try {
+			instance.start();
+			awaitReady(instance, port);
+		}
+		catch (IOException | RuntimeException | Error ex) {
+			// An instance that did not come up is not left running, or registered, for
+			// the
+			// next test to meet: SIGTERM (it leaves the registry if it got that far),
+			// then
+			// SIGKILL.
+			instance.stop();
+			this.extra.remove(instance);
+			throw ex;
+		}
 		return instance;
+	}
+
+	/**
+	 * Brings the stack back to its own instances, one of each service, whatever a test
+	 * before left behind (an instance started by a test that failed before it stopped
+	 * it): every extra instance still running is stopped, and the registry has to list
+	 * only the stack's own instances. Tests that start or stop instances call this first,
+	 * so that they never fail on a predecessor's leftovers.
+	 */
+	void restoreOwnInstances() {
+		List<ServiceProcess> running = this.extra.stream().filter(ServiceProcess::isAlive).toList();
+		if (!running.isEmpty()) {
+			System.out.println("Stopping instances left by an earlier test: " + running);
+			running.forEach(ServiceProcess::signalStop);
+			running.forEach(ServiceProcess::stop);
+		}
+		this.extra.removeIf((instance) -> !instance.isAlive());
+		for (ServiceProcess own : List.of(this.users, this.bugs, this.notificator)) {
+			if (!own.isAlive()) {
+				throw new IllegalStateException(own + " is not running: an earlier test did not restart it");
+			}
+		}
+		for (String application : List.of("USERS-SERVICE", "BUGS-SERVICE", "NOTIFICATOR-SERVICE")) {
+			await(Duration.ofSeconds(90), "the registry lists only the stack's own " + application + " instance",
+					() -> registeredInstances(application).size() == 1);
+		}
+	}
+
+	/** The instance ids that the registry lists for an application. */
+	List<String> registeredInstances(String application) {
+		HttpResponse<String> app = get(this.registryPort, "/eureka/apps/" + application);
+		if (app.statusCode() == 404) {
+			return List.of();
+		}
+		return com.jayway.jsonpath.JsonPath.read(app.body(), "$.application.instance[*].instanceId");
 	}
 
 	private ServiceProcess service(Path root, String version, String name, Map<String, String> env, int port,
@@ -333,7 +380,7 @@ final class Stack implements AutoCloseable {
 		this.users.start();
 		this.bugs.start();
 		this.gateway.start();
-		await(Duration.ofSeconds(120), "Zipkin is ready", () -> {
+		await(READY_TIMEOUT, "Zipkin is ready", () -> {
 			if (!this.zipkin.isAlive()) {
 				throw new IllegalStateException("Zipkin exited; see " + this.zipkin.log());
 			}
@@ -356,13 +403,48 @@ final class Stack implements AutoCloseable {
 		return get(this.gatewayPort, "/users/me").statusCode() == 401;
 	}
 
+	/**
+	 * Waits until a service answers its readiness probe. A JVM that starts in 20 s on an
+	 * idle 2-core machine has been seen to take two minutes on a loaded one: the wait is
+	 * sized for that, and a service that still is not ready is reported with its last log
+	 * lines and the machine's load, which tell a slow start from a failed one.
+	 */
 	void awaitReady(ServiceProcess service, int port) {
-		await(Duration.ofSeconds(120), service.name() + " is ready", () -> {
-			if (!service.isAlive()) {
-				throw new IllegalStateException(service.name() + " exited; see " + service.log());
-			}
-			return get(port, "/actuator/health/readiness").statusCode() == 200;
-		});
+		long started = System.nanoTime();
+		try {
+			await(READY_TIMEOUT, service.name() + " is ready", () -> {
+				if (!service.isAlive()) {
+					throw new IllegalStateException(service.name() + " exited; its last lines:\n" + service.tail(40));
+				}
+				return get(port, "/actuator/health/readiness").statusCode() == 200;
+			});
+		}
+		catch (AssertionError ex) {
+			throw new AssertionError(
+					service.name() + " is not ready after " + Duration.ofNanos(System.nanoTime() - started).toSeconds()
+							+ " s; machine load: " + machineLoad() + "; its last lines:\n" + service.tail(40),
+					ex);
+		}
+	}
+
+	/**
+	 * How long a service may take to become ready: twice the slowest start seen in CI.
+	 */
+	static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
+
+	/**
+	 * @return the load averages of the last 1, 5 and 15 minutes and the number of cores,
+	 * for the message of a failed wait
+	 */
+	static String machineLoad() {
+		try {
+			String[] load = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+			return load[0] + " " + load[1] + " " + load[2] + " (1, 5, 15 min) on "
+					+ Runtime.getRuntime().availableProcessors() + " cores";
+		}
+		catch (IOException | RuntimeException ex) {
+			return "unknown (" + ex + ")";
+		}
 	}
 
 	void await(Duration timeout, String what, java.util.concurrent.Callable<Boolean> condition) {

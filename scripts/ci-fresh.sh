@@ -69,6 +69,8 @@ grep -rhoE 'Started [A-Za-z]+ in [0-9.]+ seconds' "$dir/clone/system-tests/targe
 echo "ci-fresh: slowest containers to turn healthy (release.sh):"
 grep -hoE 'healthy after [0-9]+ s: .*' "$log" | sort -t' ' -k3 -rn | head -n 5 || true
 grep -hoE 'compose stack healthy and routed [0-9]+ s after up -d' "$log" || true
+echo "ci-fresh: slowest container starts (seconds):"
+grep -hoE '^container /[^:]+: Started [A-Za-z]+ in [0-9.]+ seconds' "$log" | awk '{print $6, $2}' | sort -rn | head -n 5 || true
 echo "ci-fresh: highest 1-minute load average (of $(nproc) cores), from $dir/load.log:"
 sort -k2 -rn "$dir/load.log" | head -n 1
 exit $status

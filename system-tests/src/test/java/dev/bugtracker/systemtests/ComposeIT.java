@@ -94,6 +94,7 @@ class ComposeIT {
 		if (this.stack == null) {
 			return;
 		}
+		this.stack.printStartTimes();
 		this.stack.close();
 		String volumes = this.stack.capture(Duration.ofSeconds(30), "docker", "volume", "ls", "-q", "--filter",
 				"label=com.docker.compose.project=" + ComposeStack.PROJECT);

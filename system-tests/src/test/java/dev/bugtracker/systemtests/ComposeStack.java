@@ -236,6 +236,23 @@ final class ComposeStack implements AutoCloseable {
 					&& get(this.gatewayPort, "/bugs?page=0").statusCode() == 200);
 	}
 
+	/**
+	 * Prints how long each container's JVM took to start ("Started ... in N seconds"), so
+	 * that a run on a loaded machine tells how much margin the health check's start
+	 * period leaves.
+	 */
+	void printStartTimes() {
+		try {
+			System.out.print(capture(Duration.ofSeconds(60), "bash", "-c",
+					"for c in $(docker ps -a -q --filter label=com.docker.compose.project=" + PROJECT + "); do "
+							+ "printf 'container %s: %s\\n' \"$(docker inspect -f '{{.Name}}' $c)\" "
+							+ "\"$(docker logs $c 2>&1 | grep -o 'Started [A-Za-z]* in [0-9.]* seconds' | tail -n 1)\"; done"));
+		}
+		catch (AssertionError ex) {
+			System.err.println("Could not read the containers' start times: " + ex.getMessage());
+		}
+	}
+
 	@Override
 	public void close() {
 		try {

@@ -8,7 +8,11 @@ import org.springframework.util.unit.DataSize;
  * Rules the gateway applies to every request before it is routed.
  *
  * @param maxRequestBody largest declared request body; larger ones get 413
+ * @param discardRefusedBodyUpTo how large a refused body the gateway still reads (and
+ * drops) before it answers 413, so that a client still sending it reads the answer
+ * instead of a reset connection; larger ones are answered at once
  */
 @ConfigurationProperties("bugtracker.gateway")
-record EdgeProperties(@DefaultValue("1MB") DataSize maxRequestBody) {
+record EdgeProperties(@DefaultValue("1MB") DataSize maxRequestBody,
+		@DefaultValue("16MB") DataSize discardRefusedBodyUpTo) {
 }

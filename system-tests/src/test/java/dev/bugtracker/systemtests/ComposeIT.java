@@ -24,18 +24,20 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * docker-compose.yml for real: the engine and the images made by the project's scripts,
  * the whole system up in containers, the tutorial through the containerised gateway, the
  * email in the mail catcher, the Eureka listing, data that survives {@code down} and
  * {@code up}, a second users-service instance, and releases under concurrent load through
- * scripts/release.sh: a rolling upgrade, a canary share, a blue-green switch, with zero
- * failed requests. Needs a Docker engine (scripts/containers.sh starts or installs one as
- * root); without one the test is skipped, unless
- * {@code BUGTRACKER_CONTAINER_TESTS=required} (as in CI) makes that a failure. Runs in a
- * failsafe execution of its own (tag {@code compose-stack}), after the process stack of
- * the other system tests has stopped: the two stacks together starve a 2-core machine.
+ * scripts/release.sh: a rolling upgrade, a canary share, a blue-green switch, and the
+ * repair of a release left half-way, with zero failed requests. Needs a Docker engine
+ * (scripts/containers.sh starts or installs one as root); without one the test is
+ * skipped, unless {@code BUGTRACKER_CONTAINER_TESTS=required} (as in CI) makes that a
+ * failure. Runs in a failsafe execution of its own (tag {@code compose-stack}), after the
+ * process stack of the other system tests has stopped: the two stacks together starve a
+ * 2-core machine.
  */
 @Tag("compose-stack")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -262,6 +264,29 @@ class ComposeIT {
 			this.stack.run(Duration.ofMinutes(3), "scripts/release.sh", "retire", "users-service", "0.2.0");
 		});
 		assertUsersServiceRuns(2, "0.3.0");
+	}
+
+	@Test
+	@Order(8)
+	void aReleaseLeftHalfWayIsRefusedWithTheRepairAndResetRepairsItUnderLoad() {
+		usersServiceRuns(2, "next", "0.3.0");
+		// A canary that nobody promoted or rolled back: two versions run.
+		this.stack.run(Duration.ofMinutes(5), "scripts/release.sh", "canary", "users-service", "rolling", "10");
+		assertThat(this.stack.containers("users-service")).hasSize(3);
+		assertThatThrownBy(() -> this.stack.capture(Duration.ofMinutes(1), "scripts/release.sh", "rolling",
+				"users-service", "next"))
+			.as("a rolling upgrade of a service that runs two versions")
+			.hasMessageContaining("runs versions 0.2.0 0.3.0")
+			.hasMessageContaining("scripts/release.sh status users-service")
+			.hasMessageContaining("scripts/release.sh reset users-service");
+		assertThat(this.stack.containers("users-service")).as("nothing started or stopped").hasSize(3);
+
+		underLoad("reset", 8,
+				() -> this.stack.run(Duration.ofMinutes(5), "scripts/release.sh", "reset", "users-service"));
+		assertUsersServiceRuns(2, "0.3.0");
+		assertThat(this.stack.get(this.stack.adminPort, "/actuator/release/users-service").statusCode())
+			.as("the release policy is cleared")
+			.isEqualTo(404);
 	}
 
 	/**

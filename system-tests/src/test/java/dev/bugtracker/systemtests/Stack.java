@@ -241,9 +241,10 @@ final class Stack implements AutoCloseable {
 	/**
 	 * Brings the stack back to its own instances, one of each service, whatever a test
 	 * before left behind (an instance started by a test that failed before it stopped
-	 * it): every extra instance still running is stopped, and the registry has to list
-	 * only the stack's own instances. Tests that start or stop instances call this first,
-	 * so that they never fail on a predecessor's leftovers.
+	 * it): every extra instance still running is stopped, the stack's own instances run
+	 * (started again if stopped, let go on if frozen) and the registry has to list only
+	 * them. Tests that start or stop instances call this first, so that they never fail
+	 * on a predecessor's leftovers.
 	 */
 	void restoreOwnInstances() {
 		List<ServiceProcess> running = this.extra.stream().filter(ServiceProcess::isAlive).toList();
@@ -254,9 +255,24 @@ final class Stack implements AutoCloseable {
 		}
 		this.extra.removeIf((instance) -> !instance.isAlive());
 		for (ServiceProcess own : List.of(this.users, this.bugs, this.notificator)) {
-			if (!own.isAlive()) {
-				throw new IllegalStateException(own + " is not running: an earlier test did not restart it");
+			try {
+				if (own.isAlive()) {
+					// Harmless when it runs; lets it go on if a test froze it (SIGSTOP).
+					own.signal("CONT");
+				}
+				else {
+					System.out.println("Starting " + own.name() + ", which an earlier test left stopped");
+					own.start();
+				}
 			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+			awaitReady(own, own.port);
 		}
 		for (String application : List.of("USERS-SERVICE", "BUGS-SERVICE", "NOTIFICATOR-SERVICE")) {
 			await(Duration.ofSeconds(90), "the registry lists only the stack's own " + application + " instance",

@@ -41,7 +41,7 @@ name_of() { docker inspect -f '{{.Name}}' "$1" | sed 's|^/||'; }
 
 # Waits until every container given is healthy; fails on one that exits or turns unhealthy.
 wait_healthy() {
-  local start=$SECONDS deadline=$((SECONDS + ${HEALTH_TIMEOUT:-300})) id state pending
+  local start=$SECONDS deadline=$((SECONDS + ${HEALTH_TIMEOUT:-360})) id state pending
   while :; do
     pending=0
     for id in "$@"; do
@@ -54,7 +54,7 @@ $(docker logs --tail 30 "$id" 2>&1 | cut -c1-400)" ;;
       esac
     done
     if [ $pending = 0 ]; then say "healthy after $((SECONDS - start)) s: $(for id in "$@"; do name_of "$id"; done | tr '\n' ' ')"; return 0; fi
-    [ $SECONDS -lt $deadline ] || die "not healthy within ${HEALTH_TIMEOUT:-300} s: $* (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+    [ $SECONDS -lt $deadline ] || die "not healthy within ${HEALTH_TIMEOUT:-360} s: $* (load: $(cut -d' ' -f1-3 /proc/loadavg))"
     sleep 1
   done
 }

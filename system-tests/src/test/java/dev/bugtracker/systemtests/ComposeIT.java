@@ -46,6 +46,19 @@ class ComposeIT {
 
 	private static final Duration MINUTES_5 = Duration.ofMinutes(5);
 
+	/**
+	 * A bound for a release.sh command that starts instances, above the script's own
+	 * waits (each start up to HEALTH_TIMEOUT, 360 s, then up to 90 s until the gateway
+	 * routes to it): when a start is too slow, the script's message, which says which
+	 * container, after how long and at what load, is the one the test reports.
+	 */
+	private static final Duration RELEASE_BOUND = Duration.ofMinutes(20);
+
+	/**
+	 * Above the image's health check start period (300 s): a slow start is not a failure.
+	 */
+	private static final Duration HEALTHY_BOUND = Duration.ofMinutes(7);
+
 	private ComposeStack stack;
 
 	private int userId;
@@ -85,7 +98,7 @@ class ComposeIT {
 		this.stack.close();
 		long start = System.nanoTime();
 		this.stack.compose(MINUTES_5, "up", "-d");
-		this.stack.awaitHealthy(MINUTES_5);
+		this.stack.awaitHealthy(HEALTHY_BOUND);
 		this.stack.awaitRouted(Duration.ofSeconds(60));
 		System.out.printf("compose stack healthy and routed %d s after up -d%n",
 				Duration.ofNanos(System.nanoTime() - start).toSeconds());
@@ -165,7 +178,7 @@ class ComposeIT {
 	void dataSurvivesDownAndUp() {
 		this.stack.compose(MINUTES_5, "down", "--timeout", "40");
 		this.stack.compose(MINUTES_5, "up", "-d");
-		this.stack.awaitHealthy(MINUTES_5);
+		this.stack.awaitHealthy(HEALTHY_BOUND);
 		Awaitility.await("the user registered before down")
 			.atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofSeconds(1))
@@ -177,7 +190,7 @@ class ComposeIT {
 	void scaledOutInstancesOfUsersAndBugsEachTakeTheirShare() {
 		this.stack.compose(MINUTES_5, "up", "-d", "--no-recreate", "--scale", "users-service=2", "--scale",
 				"bugs-service=2", "users-service", "bugs-service");
-		this.stack.awaitHealthy(MINUTES_5);
+		this.stack.awaitHealthy(HEALTHY_BOUND);
 		assertEachInstanceTakesItsShare("users-service", "/users/" + this.userId, "/users/{id}");
 		assertEachInstanceTakesItsShare("bugs-service", "/bugs/" + this.bugId, "/bugs/{id}");
 		// The releases below are about users-service: one bugs-service is enough.
@@ -214,8 +227,8 @@ class ComposeIT {
 	void aRollingUpgradeUnderConcurrentLoadFailsNothing() {
 		usersServiceRuns(2, "latest", System.getProperty("bugtracker.version", "0.1.0-SNAPSHOT"));
 		buildImage("0.2.0", "rolling");
-		Load load = underLoad("rolling upgrade", 16, () -> this.stack.run(Duration.ofMinutes(8), "scripts/release.sh",
-				"rolling", "users-service", "rolling"));
+		Load load = underLoad("rolling upgrade", 16,
+				() -> this.stack.run(RELEASE_BOUND, "scripts/release.sh", "rolling", "users-service", "rolling"));
 		assertThat(load.succeeded()).isGreaterThan(500);
 		assertUsersServiceRuns(2, "0.2.0");
 	}
@@ -225,7 +238,7 @@ class ComposeIT {
 	void aCanaryTakesItsShareAndThePinHeaderAndRollbackWork() {
 		usersServiceRuns(2, "rolling", "0.2.0");
 		buildImage("0.3.0", "next");
-		this.stack.run(Duration.ofMinutes(5), "scripts/release.sh", "canary", "users-service", "next", "10");
+		this.stack.run(RELEASE_BOUND, "scripts/release.sh", "canary", "users-service", "next", "10");
 		assertThat(this.stack.containers("users-service")).hasSize(3);
 
 		Map<String, Double> shares = servedByVersion(() -> readUser(1000, 8, null));
@@ -248,7 +261,7 @@ class ComposeIT {
 	@Order(7)
 	void blueGreenSwitchesAtOnceBothWaysAndFailsNothing() {
 		usersServiceRuns(2, "rolling", "0.2.0");
-		this.stack.run(Duration.ofMinutes(5), "scripts/release.sh", "green", "users-service", "next");
+		this.stack.run(RELEASE_BOUND, "scripts/release.sh", "green", "users-service", "next");
 		assertThat(this.stack.containers("users-service")).hasSize(4);
 		assertThat(servedByVersion(() -> readUser(100, 8, null))).as("blue takes everything")
 			.doesNotContainKey("0.3.0");
@@ -271,7 +284,7 @@ class ComposeIT {
 	void aReleaseLeftHalfWayIsRefusedWithTheRepairAndResetRepairsItUnderLoad() {
 		usersServiceRuns(2, "next", "0.3.0");
 		// A canary that nobody promoted or rolled back: two versions run.
-		this.stack.run(Duration.ofMinutes(5), "scripts/release.sh", "canary", "users-service", "rolling", "10");
+		this.stack.run(RELEASE_BOUND, "scripts/release.sh", "canary", "users-service", "rolling", "10");
 		assertThat(this.stack.containers("users-service")).hasSize(3);
 		assertThatThrownBy(() -> this.stack.capture(Duration.ofMinutes(1), "scripts/release.sh", "rolling",
 				"users-service", "next"))
@@ -281,8 +294,7 @@ class ComposeIT {
 			.hasMessageContaining("scripts/release.sh reset users-service");
 		assertThat(this.stack.containers("users-service")).as("nothing started or stopped").hasSize(3);
 
-		underLoad("reset", 8,
-				() -> this.stack.run(Duration.ofMinutes(5), "scripts/release.sh", "reset", "users-service"));
+		underLoad("reset", 8, () -> this.stack.run(RELEASE_BOUND, "scripts/release.sh", "reset", "users-service"));
 		assertUsersServiceRuns(2, "0.3.0");
 		assertThat(this.stack.get(this.stack.adminPort, "/actuator/release/users-service").statusCode())
 			.as("the release policy is cleared")
@@ -322,7 +334,7 @@ class ComposeIT {
 			System.out.println("users-service is not as the previous test leaves it (" + instances + " instances of "
 					+ version + ", no policy): resetting it");
 			this.stack.run(Duration.ofSeconds(60), "scripts/release.sh", "status", "users-service");
-			this.stack.run(Duration.ofMinutes(10), "scripts/release.sh", "reset", "users-service", tag,
+			this.stack.run(RELEASE_BOUND, "scripts/release.sh", "reset", "users-service", tag,
 					String.valueOf(instances));
 		}
 		assertUsersServiceRuns(instances, version);

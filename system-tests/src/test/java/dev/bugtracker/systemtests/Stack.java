@@ -226,11 +226,9 @@ final class Stack implements AutoCloseable {
 			awaitReady(instance, port);
 		}
 		catch (IOException | RuntimeException | Error ex) {
-			// An instance that did not come up is not left running, or registered, for
-			// the
-			// next test to meet: SIGTERM (it leaves the registry if it got that far),
-			// then
-			// SIGKILL.
+			// An instance that did not come up is not left running or registered for
+			// the next test to meet: SIGTERM (it leaves the registry if it got that
+			// far), then SIGKILL.
 			instance.stop();
 			this.extra.remove(instance);
 			throw ex;

@@ -37,7 +37,9 @@ class PersonalAccessTokenExchangeFilterTest {
 
 	private final AtomicInteger stalled = new AtomicInteger();
 
-	/** Longer than an attempt may take (1 s here): that attempt is given up. */
+	private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+
+	/** At most this long, longer than an attempt may take (1 s here): it is given up. */
 	private static final Duration STALL = Duration.ofSeconds(6);
 
 	private final List<String> forwarded = new CopyOnWriteArrayList<>();
@@ -64,7 +66,9 @@ class PersonalAccessTokenExchangeFilterTest {
 			if ("Bearer btp_stalled-once".equals(authorization) && this.stalled.getAndIncrement() == 0) {
 				// The first attempt meets an instance that does not answer in time.
 				try {
-					Thread.sleep(STALL.toMillis());
+					// Released when the test ends; the bound only keeps a thread from
+					// hanging.
+					this.released.await(STALL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
@@ -89,6 +93,7 @@ class PersonalAccessTokenExchangeFilterTest {
 
 	@AfterEach
 	void stopUsersService() {
+		this.released.countDown();
 		this.users.stop(0);
 	}
 

@@ -229,7 +229,7 @@ class ComposeIT {
 		buildImage("0.2.0", "rolling");
 		Load load = underLoad("rolling upgrade", 16,
 				() -> this.stack.run(RELEASE_BOUND, "scripts/release.sh", "rolling", "users-service", "rolling"));
-		assertThat(load.succeeded()).isGreaterThan(500);
+		assertThat(load.succeeded()).as(load.summary()).isGreaterThan(500);
 		assertUsersServiceRuns(2, "0.2.0");
 	}
 
@@ -306,6 +306,7 @@ class ComposeIT {
 	 * gateway, and fails if any of their requests failed.
 	 */
 	private Load underLoad(String what, int clients, Runnable steps) {
+		java.time.Instant start = java.time.Instant.now();
 		Load load = Load.readsAndKeyedWrites(clients, this.stack.gateway("/"), this.userId);
 		try {
 			steps.run();
@@ -314,7 +315,12 @@ class ComposeIT {
 			load.close();
 		}
 		System.out.println(what + ": " + load.summary());
-		assertThat(load.failures()).as(what + ": " + load.summary()).isEmpty();
+		if (!load.failures().isEmpty()) {
+			assertThat(load.failures())
+				.as("%s: %s; failed: %s%nwarnings of the gateway:%n%s", what, load.summary(), load.failuresInBrief(),
+						this.stack.warnings("gateway", start))
+				.isEmpty();
+		}
 		return load;
 	}
 

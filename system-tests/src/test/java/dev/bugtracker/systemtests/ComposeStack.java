@@ -156,6 +156,33 @@ final class ComposeStack implements AutoCloseable {
 		return ids.lines().map(String::trim).filter((line) -> !line.isEmpty()).toList();
 	}
 
+	/**
+	 * The last warnings and errors that the containers of a service logged since a time,
+	 * one line each and cut short, for the message of a failed check (reactor-netty's
+	 * note on each connection that a stopped instance broke left out).
+	 */
+	String warnings(String service, java.time.Instant since) {
+		StringBuilder warnings = new StringBuilder();
+		for (String container : containers(service)) {
+			String log;
+			try {
+				log = capture(Duration.ofSeconds(30), "docker", "logs", "--since", since.toString(), container);
+			}
+			catch (AssertionError ex) {
+				log = "(could not read its log: " + ex.getMessage() + ")";
+			}
+			List<String> lines = log.lines()
+				.filter((line) -> (line.contains("WARN") || line.contains("ERROR"))
+						&& !line.contains("The connection observed an error"))
+				.map((line) -> (line.length() > 300) ? line.substring(0, 300) + "..." : line)
+				.toList();
+			warnings.append(container, 0, Math.min(12, container.length())).append(":\n");
+			lines.subList(Math.max(0, lines.size() - 10), lines.size())
+				.forEach((line) -> warnings.append(line).append('\n'));
+		}
+		return warnings.toString();
+	}
+
 	String version(String container) {
 		return capture(Duration.ofSeconds(30), "docker", "inspect", "-f",
 				"{{index .Config.Labels \"org.opencontainers.image.version\"}}", container)

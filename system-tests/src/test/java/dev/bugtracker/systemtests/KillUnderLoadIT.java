@@ -171,6 +171,7 @@ class KillUnderLoadIT {
 			Runnable beforeKill) throws Exception {
 		long killedAt;
 		int bugsLogMark = stack.bugs.logText().length();
+		int usersLogMark = stack.users.logText().length();
 		int gatewayLogMark = stack.gateway.logText().length();
 		try {
 			load.keepGoingFor(BEFORE_KILL);
@@ -185,9 +186,12 @@ class KillUnderLoadIT {
 		String summary = load.summary();
 		System.out.println(service + " instance killed under " + clients + " clients: " + summary);
 		assertThat(load.succeeded()).as("%d clients: %s", clients, summary).isGreaterThan(100);
+		// The failed requests first, each on one line, then why (the services' warnings):
+		// a build's summary shows the first lines of the message only.
 		assertThat(load.failures())
-			.as("%d clients: requests that failed: %s%nwarnings of bugs-service:%n%s%nof the gateway:%n%s", clients,
-					summary, warnings(stack.bugs, bugsLogMark), warnings(stack.gateway, gatewayLogMark))
+			.as("%d clients: %s; failed: %s%nwarnings of the gateway:%n%s%nof bugs-service:%n%s%nof users-service:%n%s",
+					clients, summary, load.failuresInBrief(), warnings(stack.gateway, gatewayLogMark),
+					warnings(stack.bugs, bugsLogMark), warnings(stack.users, usersLogMark))
 			.isEmpty();
 		assertThat(load.cutOff()).as("%d clients: answers cut off by the crash (see docs/operations.md)", clients)
 			.hasSizeLessThanOrEqualTo(MAX_CUT_OFF);
@@ -199,15 +203,16 @@ class KillUnderLoadIT {
 	/**
 	 * The warnings and errors that a service logged after the mark (a length of its log),
 	 * for the message of a failed check: the clients see a status, the log says why (the
-	 * expected ejections of the killed instance left out).
+	 * expected ejections of the killed instance, and reactor-netty's note on each
+	 * connection that the kill broke, left out).
 	 */
 	private static String warnings(ServiceProcess service, int mark) {
 		String log = service.logText();
 		return log.substring(Math.min(mark, log.length()))
 			.lines()
-			.filter((line) -> (line.contains(" WARN ") || line.contains(" ERROR "))
-					&& !line.contains("OutlierDetector"))
-			.limit(30)
+			.filter((line) -> (line.contains(" WARN ") || line.contains(" ERROR ")) && !line.contains("OutlierDetector")
+					&& !line.contains("The connection observed an error"))
+			.limit(20)
 			.map((line) -> (line.length() > 600) ? line.substring(0, 600) + "..." : line)
 			.collect(Collectors.joining(System.lineSeparator()));
 	}

@@ -156,6 +156,18 @@ final class Load implements AutoCloseable {
 		return this.cutOff;
 	}
 
+	/**
+	 * The first failures, each on one line and cut short, for the first line of a failed
+	 * check's message (a build's summary shows only the start of it).
+	 */
+	String failuresInBrief() {
+		return this.failures.stream()
+			.limit(5)
+			.map((failure) -> failure.replaceAll("\\s+", " "))
+			.map((failure) -> (failure.length() > 300) ? failure.substring(0, 300) + "..." : failure)
+			.collect(java.util.stream.Collectors.joining(" | ", "[", "]"));
+	}
+
 	String summary() {
 		return this.succeeded.get() + " succeeded, " + this.failures.size() + " failed, " + this.cutOff.size()
 				+ " cut off, by status " + this.statuses;

@@ -179,6 +179,25 @@ final class Observability implements AutoCloseable {
 	}
 
 	/**
+	 * @return every alert Prometheus has now, pending or firing, as
+	 * {@code name{application}=state}, for the message of a failed wait
+	 */
+	String alertsNow() {
+		try {
+			List<Map<String, Object>> alerts = JsonPath.read(get(this.prometheusPort, "/api/v1/alerts"),
+					"$.data.alerts[*]");
+			return alerts.stream().map((alert) -> {
+				@SuppressWarnings("unchecked")
+				Map<String, Object> labels = (Map<String, Object>) alert.get("labels");
+				return labels.get("alertname") + "{" + labels.get("application") + "}=" + alert.get("state");
+			}).sorted().toList().toString();
+		}
+		catch (RuntimeException ex) {
+			return "(Prometheus did not answer: " + ex + ")";
+		}
+	}
+
+	/**
 	 * @return the names of the alerts active in Alertmanager for the given application
 	 */
 	List<String> alertmanagerActive(String application) {

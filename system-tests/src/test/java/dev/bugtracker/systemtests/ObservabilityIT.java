@@ -172,7 +172,7 @@ class ObservabilityIT {
 					return null;
 				}));
 			}
-			stack.await(Duration.ofSeconds(90), "the outbox and instance alerts fire in Prometheus",
+			awaitAlerts(stack, Duration.ofSeconds(90), "the outbox and instance alerts fire in Prometheus",
 					() -> observability.firing("users-service").contains("OutboxOldestEntryTooOld")
 							&& observability.firing("notificator-service").contains("ServiceInstancesMissing"));
 			stack.await(Duration.ofSeconds(30), "they reach Alertmanager",
@@ -195,7 +195,7 @@ class ObservabilityIT {
 			stack.awaitReady(stack.notificator, stack.notificatorPort);
 		}
 
-		stack.await(Duration.ofSeconds(90), "both alerts resolve in Prometheus",
+		awaitAlerts(stack, Duration.ofSeconds(90), "both alerts resolve in Prometheus",
 				() -> !observability.firing("users-service").contains("OutboxOldestEntryTooOld")
 						&& !observability.firing("notificator-service").contains("ServiceInstancesMissing"));
 		stack.await(Duration.ofSeconds(30), "Alertmanager sends the resolution",
@@ -204,6 +204,18 @@ class ObservabilityIT {
 		assertThat(registered).hasSizeGreaterThan(8);
 		stack.await(Duration.ofSeconds(60), "every welcome email of the outage is delivered",
 				() -> registered.stream().allMatch((id) -> !stack.emailsWithKey("users:welcome:" + id).isEmpty()));
+	}
+
+	/** A wait on Prometheus' alerts whose failure says which alerts there were. */
+	private static void awaitAlerts(Stack stack, Duration timeout, String what,
+			java.util.concurrent.Callable<Boolean> condition) {
+		try {
+			stack.await(timeout, what, condition);
+		}
+		catch (AssertionError ex) {
+			throw new AssertionError("Timed out waiting until " + what + "; Prometheus' alerts then: "
+					+ observability.alertsNow() + "; " + ex.getMessage(), ex);
+		}
 	}
 
 	private static int register(Stack stack) {

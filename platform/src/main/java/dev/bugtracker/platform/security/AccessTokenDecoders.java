@@ -1,6 +1,13 @@
 package dev.bugtracker.platform.security;
 
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
 import java.time.Duration;
+
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.SecurityContext;
 
 import org.springframework.core.env.Environment;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
@@ -10,6 +17,7 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.web.client.RestOperations;
 import org.springframework.web.client.RestTemplate;
 
 /**
@@ -19,7 +27,8 @@ import org.springframework.web.client.RestTemplate;
  * The keys are fetched from {@code bugtracker.security.jwk-set-uri} (by default
  * users-service's JWKS, through the registry: any instance, they share the keys) and
  * cached; a token signed by a key not seen yet makes the decoder fetch them again
- * (users-service publishes a new key an hour before it signs with it). A token must name
+ * (users-service publishes a new key an hour before it signs with it). A failed fetch is
+ * made once more at another instance ({@link #keySource}). A token must name
  * {@code bugtracker.security.public-url} as its issuer, and not be expired. A token
  * accepted once is remembered until it expires ({@link CachingJwtDecoder}).
  */
@@ -27,6 +36,12 @@ public final class AccessTokenDecoders {
 
 	/** Where the signing keys are by default: users-service, through the registry. */
 	public static final String DEFAULT_JWK_SET_URI = "http://users-service/oauth2/jwks";
+
+	/** How long fetched signing keys are used before they are fetched again. */
+	static final Duration KEYS_CACHED = Duration.ofMinutes(5);
+
+	/** How long before they expire the keys are fetched again, in the background. */
+	static final Duration REFRESH_AHEAD = Duration.ofSeconds(30);
 
 	/** How many verified tokens a service remembers at most (a few KB each). */
 	public static final int CACHED_TOKENS = 4096;
@@ -53,11 +68,43 @@ public final class AccessTokenDecoders {
 		RestTemplate keys = new RestTemplate(requests);
 		keys.getInterceptors().add(loadBalancer);
 		NimbusJwtDecoder decoder = NimbusJwtDecoder
-			.withJwkSetUri(environment.getProperty("bugtracker.security.jwk-set-uri", DEFAULT_JWK_SET_URI))
-			.restOperations(keys)
+			.withJwkSource(
+					keySource(environment.getProperty("bugtracker.security.jwk-set-uri", DEFAULT_JWK_SET_URI), keys))
 			.build();
 		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<Jwt>(JwtValidators.createDefaultWithIssuer(issuer)));
 		return cached(decoder);
+	}
+
+	/**
+	 * The signing keys at {@code jwkSetUri}, cached for {@link #KEYS_CACHED}. A fetch
+	 * that fails (an instance just killed, or starved and not answering within the read
+	 * timeout) is made once more, at the load balancer's next instance: without that, the
+	 * one request that found the cache expired got a 503 while another instance could
+	 * have answered (KillUnderLoadIT, on a loaded machine). The keys are fetched again in
+	 * the background in the last {@link #REFRESH_AHEAD} of their time, so that requests
+	 * wait on a fetch only when that failed too, or when a token names a key not seen
+	 * yet.
+	 * @param jwkSetUri where the keys are
+	 * @param keys fetches them (load-balanced)
+	 * @return the key source
+	 */
+	static JWKSource<SecurityContext> keySource(String jwkSetUri, RestOperations keys) {
+		URL url;
+		try {
+			url = URI.create(jwkSetUri).toURL();
+		}
+		catch (MalformedURLException | IllegalArgumentException ex) {
+			throw new IllegalStateException("bugtracker.security.jwk-set-uri is not a URL: " + jwkSetUri, ex);
+		}
+		return JWKSourceBuilder.<SecurityContext>create(url, new JwkSetRetriever(keys))
+			.cache(KEYS_CACHED.toMillis(), JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT)
+			.refreshAheadCache(REFRESH_AHEAD.toMillis(), false)
+			.retrying(true)
+			// A token naming a key not seen yet fetches the keys at once (users-service
+			// publishes a key before it signs with it, so this is rare), as Spring
+			// Security's own JWK source does.
+			.rateLimited(false)
+			.build();
 	}
 
 	/**

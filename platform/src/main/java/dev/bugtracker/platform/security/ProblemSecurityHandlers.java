@@ -12,6 +12,9 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import dev.bugtracker.platform.web.ProblemWriter;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -36,6 +39,8 @@ import org.springframework.security.web.authentication.AuthenticationFailureHand
  */
 public class ProblemSecurityHandlers
 		implements AuthenticationEntryPoint, AccessDeniedHandler, AuthenticationFailureHandler {
+
+	private static final Logger log = LoggerFactory.getLogger(ProblemSecurityHandlers.class);
 
 	private final ProblemWriter problems;
 
@@ -116,6 +121,8 @@ public class ProblemSecurityHandlers
 	public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
 			AuthenticationException exception) throws IOException {
 		if (exception instanceof AuthenticationServiceException) {
+			// Not the client's fault, and invisible to it: the log says why.
+			log.warn("Refused a request because its access token cannot be checked: {}", exception.getMessage());
 			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
 					"The access token cannot be checked right now; nothing was changed. Retry shortly.");
 			problem.setTitle("Service Unavailable");

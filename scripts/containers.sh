@@ -68,7 +68,13 @@ mirror() {
 }
 
 base() {
-  local dir="$ROOT/deployments/docker/base"
+  # One build of the base images at a time: .ci/run starts one in the background while Maven builds,
+  # and ComposeIT's own call then waits for it instead of building the same images beside it.
+  exec 9>"$DOCKER_DIR/base.lock"
+  if ! flock -n 9; then
+    say "waiting for the base images that another containers.sh is building"
+    flock 9
+  fi
   if ! has_image local/debian:bookworm; then
     local rootfs mirror
     mirror=$(mirror)

@@ -27,10 +27,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every route of users-service and bugs-service, through the gateway, with every kind of
- * credential: none, a malformed token, an expired one, one signed by an unknown key, one
- * of another issuer, a valid token of another user, a valid token without the role or
- * scope, and a valid one. Each answer must be what the rules say: 401 (with
- * {@code WWW-Authenticate: Bearer} and a problem body), 403 (a problem body), or neither.
+ * credential, and with HEAD wherever GET is (HEAD runs the GET's handler): none, a
+ * malformed token, an expired one, one signed by an unknown key, one of another issuer, a
+ * valid token of another user, a valid token without the role or scope, and a valid one.
+ * Each answer must be what the rules say: 401 (with {@code WWW-Authenticate: Bearer} and
+ * a problem body), 403 (a problem body), 404 where another user's thing is not to be
+ * confirmed, or allowed, which means handled: a 404 or 405 there is a rule that sends the
+ * request nowhere, and fails.
  * <p>
  * The routes come from the services' OpenAPI descriptions: a route without a rule here
  * fails the test. The tokens are made the way the authorization server makes them: the
@@ -51,6 +54,12 @@ class SecurityMatrixIT {
 		USERS_READ,
 		/** Any user; a token needs users:write. */
 		USERS_WRITE,
+		/**
+		 * Any user, on what is theirs, with users:write; another user's (a token of
+		 * someone else) is not found, 404, rather than forbidden, which would confirm
+		 * that it exists.
+		 */
+		USERS_OWN_WRITE,
 		/**
 		 * Admins only, with users:read or users:write (listing) or users:write (roles).
 		 */
@@ -86,7 +95,7 @@ class SecurityMatrixIT {
 		RULES.put("DELETE /users/{id}/roles/{role}", Rule.ADMIN);
 		RULES.put("POST /auth/tokens", Rule.USERS_WRITE);
 		RULES.put("GET /auth/tokens", Rule.USERS_READ);
-		RULES.put("DELETE /auth/tokens/{id}", Rule.USERS_WRITE);
+		RULES.put("DELETE /auth/tokens/{id}", Rule.USERS_OWN_WRITE);
 		RULES.put("GET /auth/audit", Rule.ADMIN);
 		RULES.put("POST /bugs/create", Rule.BUGS_REPORT);
 		RULES.put("POST /bugs", Rule.BUGS_WRITE);
@@ -158,12 +167,19 @@ class SecurityMatrixIT {
 				"{\"name\": \"matrix\", \"scopes\": [\"bugs:read\"], \"expiresInDays\": 1}", "Authorization",
 				owner.basic()));
 
+		// HEAD runs a GET's handler without sending the body: it has the GET's rule.
+		Map<String, Rule> operations = new LinkedHashMap<>(RULES);
+		RULES.forEach((operation, rule) -> {
+			if (operation.startsWith("GET ")) {
+				operations.put("HEAD " + operation.substring(4), rule);
+			}
+		});
 		List<String> wrong = new ArrayList<>();
 		int requests = 0;
 		// The valid credential last: its requests change things (a comment is deleted, a
 		// role granted), which the refused ones must not have done before.
 		for (Credential credential : Credential.values()) {
-			for (Map.Entry<String, Rule> route : RULES.entrySet()) {
+			for (Map.Entry<String, Rule> route : operations.entrySet()) {
 				String operation = route.getKey();
 				String method = operation.substring(0, operation.indexOf(' '));
 				String template = operation.substring(operation.indexOf(' ') + 1);
@@ -182,7 +198,7 @@ class SecurityMatrixIT {
 				HttpResponse<String> response = send(stack, method, path, body(operation, owner.id()), authorization);
 				requests++;
 				String expected = expected(route.getValue(), credential);
-				String problem = check(expected, response);
+				String problem = check(expected, response, method.equals("HEAD"));
 				if (problem != null) {
 					wrong.add(operation + " with " + credential + ": expected " + expected + ", " + problem);
 				}
@@ -201,6 +217,9 @@ class SecurityMatrixIT {
 				return (rule == Rule.OPEN || rule == Rule.USERS_PUBLIC || rule == Rule.BUGS_READ
 						|| rule == Rule.BUGS_REPORT) ? "allowed" : "401";
 			case OTHER_USER:
+				if (rule == Rule.USERS_OWN_WRITE) {
+					return "404";
+				}
 				return (rule == Rule.ADMIN || rule == Rule.BUGS_OWNER) ? "403" : "allowed";
 			case WITHOUT_ROLE_OR_SCOPE:
 				return (rule == Rule.OPEN) ? "allowed" : "403";
@@ -209,21 +228,98 @@ class SecurityMatrixIT {
 		}
 	}
 
-	private static String check(String expected, HttpResponse<String> response) {
+	/**
+	 * Every method that a route does not list, and OPTIONS, on every route's path, with
+	 * no credential, the owner's token and the admin's: none may do anything. The rule of
+	 * the path refuses it (401, 403) or Spring MVC does (405, or 400 where the path is
+	 * another route's, such as {@code GET /users/create} for {@code GET /users/{id}});
+	 * OPTIONS may answer with the methods allowed, and nothing else.
+	 */
+	@Test
+	void everyMethodThatARouteDoesNotListIsRefusedWithEveryCredential(Stack stack) throws Exception {
+		Stack.Account owner = stack.signUp("matrix-methods-" + UUID.randomUUID() + "@example.com");
+		long adminId = id(
+				stack.json("GET", stack.gatewayPort, "/users/me", null, "Authorization", stack.admin().bearer()));
+		SigningKey key = activeKey(stack);
+		String issuer = "http://127.0.0.1:" + stack.gatewayPort;
+		Map<String, String> credentials = new LinkedHashMap<>();
+		credentials.put("no credential", null);
+		credentials.put("the owner's token", bearer(key.kid(), key.privateKey(), issuer, owner.id(), List.of("USER"),
+				ALL_SCOPES, Instant.now(), Instant.now().plusSeconds(300)));
+		credentials.put("the admin's token", bearer(key.kid(), key.privateKey(), issuer, adminId,
+				List.of("USER", "ADMIN"), ALL_SCOPES, Instant.now(), Instant.now().plusSeconds(300)));
+		long bug = id(stack.json("POST", stack.gatewayPort, "/bugs", "{\"title\": \"Methods\"}", "Authorization",
+				credentials.get("the owner's token")));
+
+		Map<String, java.util.Set<String>> listed = new java.util.TreeMap<>();
+		RULES.keySet().forEach((operation) -> {
+			String method = operation.substring(0, operation.indexOf(' '));
+			java.util.Set<String> methods = listed.computeIfAbsent(operation.substring(operation.indexOf(' ') + 1),
+					(template) -> new java.util.TreeSet<>());
+			methods.add(method);
+			if (method.equals("GET")) {
+				methods.add("HEAD");
+			}
+		});
+		List<String> wrong = new ArrayList<>();
+		int requests = 0;
+		for (Map.Entry<String, java.util.Set<String>> route : listed.entrySet()) {
+			String template = route.getKey();
+			String path = template.replace("{role}", "MAINTAINER")
+				.replace("{commentId}", "1")
+				.replace("{userId}", String.valueOf(owner.id()))
+				.replace("{id}", template.startsWith("/bugs") ? String.valueOf(bug) : String.valueOf(owner.id()));
+			for (String method : List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")) {
+				if (route.getValue().contains(method)) {
+					continue;
+				}
+				for (Map.Entry<String, String> credential : credentials.entrySet()) {
+					HttpResponse<String> response = send(stack, method, path,
+							method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS") ? null : "{}",
+							credential.getValue());
+					requests++;
+					int status = response.statusCode();
+					boolean refused = status >= 400 && status < 500;
+					boolean onlyTheMethods = method.equals("OPTIONS") && (status == 200 || status == 204)
+							&& response.body().isEmpty();
+					if (!refused && !onlyTheMethods) {
+						wrong.add(method + " " + template + " with " + credential.getKey() + ": got " + status + " "
+								+ abbreviate(response.body()));
+					}
+					else if (status == 401
+							&& !response.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer")) {
+						wrong.add(method + " " + template + " with " + credential.getKey()
+								+ ": a 401 without a Bearer challenge");
+					}
+				}
+			}
+		}
+		System.out.println("Methods that routes do not list: " + requests + " requests, " + wrong.size() + " wrong");
+		assertThat(wrong).as("methods that routes do not list, answered as if they did").isEmpty();
+	}
+
+	/**
+	 * @param head whether the request was a HEAD, whose answer has no body to check
+	 */
+	private static String check(String expected, HttpResponse<String> response, boolean head) {
 		int status = response.statusCode();
 		String type = response.headers().firstValue("Content-Type").orElse("");
 		String got = "got " + status + " " + abbreviate(response.body());
 		switch (expected) {
 			case "401":
-				if (status != 401 || !type.startsWith("application/problem+json")
+				if (status != 401 || (!head && !type.startsWith("application/problem+json"))
 						|| !response.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer")) {
 					return got + " " + response.headers().firstValue("WWW-Authenticate").orElse("(no challenge)");
 				}
 				return null;
 			case "403":
-				return (status == 403 && type.startsWith("application/problem+json")) ? null : got;
+				return (status == 403 && (head || type.startsWith("application/problem+json"))) ? null : got;
+			case "404":
+				return (status == 404 && type.startsWith("application/problem+json")) ? null : got;
 			default:
-				return (status == 401 || status == 403 || status >= 500) ? got : null;
+				// Allowed means handled: a 404 or 405 where the route should answer is a
+				// rule that sent the request nowhere, not a pass.
+				return (status == 401 || status == 403 || status == 404 || status == 405 || status >= 500) ? got : null;
 		}
 	}
 

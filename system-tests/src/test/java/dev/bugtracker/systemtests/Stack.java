@@ -43,6 +43,9 @@ final class Stack implements AutoCloseable {
 	/** The secret of bugs-service's client, random for each run as a deployment's is. */
 	static final String CLIENT_SECRET = java.util.UUID.randomUUID().toString();
 
+	/** The key of the Idempotency-Key records' digests, random for each run. */
+	static final String IDEMPOTENCY_SECRET = java.util.UUID.randomUUID().toString();
+
 	/**
 	 * users-service instances read the signing keys every 5 s (30 s by default), so that
 	 * KeyRotationIT can publish a key 15 s ahead.
@@ -322,8 +325,8 @@ final class Stack implements AutoCloseable {
 	private Map<String, String> environment() {
 		return Map.of("EUREKA_URL", "http://127.0.0.1:" + this.registryPort + "/eureka/", "PUBLIC_URL",
 				"http://127.0.0.1:" + this.gatewayPort, "BUGS_SERVICE_CLIENT_SECRET", CLIENT_SECRET,
-				"MANAGEMENT_TRACING_EXPORT_ZIPKIN_ENABLED", "true", "MANAGEMENT_TRACING_EXPORT_ZIPKIN_ENDPOINT",
-				"http://127.0.0.1:" + this.zipkinPort + "/api/v2/spans");
+				"IDEMPOTENCY_SECRET", IDEMPOTENCY_SECRET, "MANAGEMENT_TRACING_EXPORT_ZIPKIN_ENABLED", "true",
+				"MANAGEMENT_TRACING_EXPORT_ZIPKIN_ENDPOINT", "http://127.0.0.1:" + this.zipkinPort + "/api/v2/spans");
 	}
 
 	/**

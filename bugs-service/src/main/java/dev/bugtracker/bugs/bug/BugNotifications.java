@@ -54,7 +54,7 @@ class BugNotifications {
 	}
 
 	private void send(Bug bug, Set<Long> recipients, String event, String text) {
-		String subject = "[" + bug.getKey() + "] " + bug.getTitle();
+		String subject = "[" + bug.getKey() + "] " + oneLine(bug.getTitle());
 		for (Long userId : recipients) {
 			this.users.known(userId)
 				.ifPresentOrElse(
@@ -64,6 +64,15 @@ class BugNotifications {
 						() -> log.warn("No email about {} to user {}: not looked up before the change", bug.getKey(),
 								userId));
 		}
+	}
+
+	/**
+	 * A subject is one header line: notificator refuses one with a line break (it would
+	 * inject a header), so line breaks and other control characters of user text become
+	 * single spaces, instead of making the email fail for good.
+	 */
+	static String oneLine(String text) {
+		return text.replaceAll("[\\p{Cntrl}\\u2028\\u2029\\u0085]+", " ").strip();
 	}
 
 	private String actorName(Long actor) {

@@ -2,6 +2,7 @@ package dev.bugtracker.bugs.security;
 
 import dev.bugtracker.platform.security.AccessTokenDecoders;
 import dev.bugtracker.platform.security.ProblemSecurityHandlers;
+import dev.bugtracker.platform.security.Routes;
 import dev.bugtracker.platform.security.ScopeRules;
 import dev.bugtracker.platform.security.TokenAuthorities;
 import dev.bugtracker.platform.web.ProblemWriter;
@@ -79,7 +80,8 @@ public class SecurityConfiguration {
 						.permitAll()
 						.requestMatchers(HttpMethod.POST, "/bugs/create")
 						.access(properties.anonymousReports() ? ScopeRules.anonymousOr(write) : write)
-						.requestMatchers(HttpMethod.GET, "/bugs", "/bugs/**")
+						// HEAD runs the GET handler: it is a read, not a write.
+						.requestMatchers(Routes.reads("/bugs", "/bugs/**"))
 						.access(properties.publicRead() ? ScopeRules.anonymousOr(read) : read)
 						.requestMatchers("/bugs", "/bugs/**")
 						.access(write)

@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.bugtracker.platform.flyway.FlywayLocations;
+import dev.bugtracker.platform.security.Secrets;
 import dev.bugtracker.platform.web.ProblemWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,10 +21,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -56,15 +58,20 @@ public final class IdempotencyAutoConfiguration {
 	}
 
 	/**
-	 * After the body size limit and the form-encoded JSON relabelling, before everything
-	 * else.
+	 * After Spring Security's filters (which run at
+	 * {@link SecurityFilterProperties#DEFAULT_FILTER_ORDER}): a request is authenticated
+	 * and authorized before a stored answer is looked up, and a refused one never gets
+	 * that far.
 	 */
 	@Bean
 	FilterRegistrationBean<IdempotencyFilter> idempotencyFilter(IdempotencyStore store,
-			PlatformTransactionManager transactionManager, IdempotencyProperties properties, JsonMapper mapper) {
+			PlatformTransactionManager transactionManager, IdempotencyProperties properties, JsonMapper mapper,
+			Environment environment) {
+		String secret = Secrets.require(environment, "bugtracker.idempotency.secret", "IDEMPOTENCY_SECRET",
+				"the key of the digests that Idempotency-Key records are stored under");
 		FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(new IdempotencyFilter(
-				store, new TransactionTemplate(transactionManager), properties, new ProblemWriter(mapper)));
-		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 12);
+				store, new TransactionTemplate(transactionManager), properties, new ProblemWriter(mapper), secret));
+		registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 10);
 		return registration;
 	}
 

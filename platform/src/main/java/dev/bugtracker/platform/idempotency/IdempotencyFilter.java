@@ -5,7 +5,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
@@ -22,10 +22,16 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.AntPathMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -35,6 +41,17 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  * Makes writes with an {@code Idempotency-Key} header safe to retry: a repeat with the
  * same key and the same request gets the first answer again ({@code Idempotent-Replayed:
  * true}) and changes nothing; the same key with a different request gets 422.
+ * <p>
+ * A key belongs to its caller: the filter runs after Spring Security, so a request is
+ * authenticated and authorized before any stored answer is looked up, and the record is
+ * stored under the caller (the authenticated principal, or "anonymous" for callers
+ * without a credential) and the key. Another caller with the same key, or an anonymous
+ * one, runs its own request instead of getting someone else's answer. Answers that refuse
+ * the caller (401, 403, 429) never reach the filter or are never recorded, so that a
+ * retry with valid credentials, or after the wait, runs. Records hold HMAC-SHA256 digests
+ * made with the service's secret ({@code IDEMPOTENCY_SECRET}), of the caller and key and
+ * of the request: a copy of the table does not let anyone test guesses of a request body
+ * (a password at sign-up) against its fingerprint.
  * <p>
  * The request runs in one transaction that the service's own transactions join, and its
  * answer is recorded under the key in that transaction, after the change: the change and
@@ -57,6 +74,9 @@ class IdempotencyFilter extends OncePerRequestFilter {
 
 	private static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
 
+	/** Answers that refuse the caller rather than the request: never recorded. */
+	private static final Set<Integer> REFUSALS = Set.of(401, 403, 429);
+
 	private final IdempotencyStore store;
 
 	private final TransactionTemplate transactions;
@@ -67,12 +87,15 @@ class IdempotencyFilter extends OncePerRequestFilter {
 
 	private final AntPathMatcher matcher = new AntPathMatcher();
 
+	private final SecretKeySpec secret;
+
 	IdempotencyFilter(IdempotencyStore store, TransactionTemplate transactions, IdempotencyProperties properties,
-			ProblemWriter problems) {
+			ProblemWriter problems, String secret) {
 		this.store = store;
 		this.transactions = transactions;
 		this.properties = properties;
 		this.problems = problems;
+		this.secret = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
 	}
 
 	@Override
@@ -97,7 +120,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
 		}
 		byte[] body = request.getInputStream().readAllBytes();
 		try {
-			runOnce(request, response, chain, key, body);
+			runOnce(request, response, chain, recordKey(key), body);
 		}
 		catch (RuntimeException ex) {
 			if (!Problems.isDatabaseUnavailable(ex) || response.isCommitted()) {
@@ -128,7 +151,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
 				catch (IOException | ServletException ex) {
 					throw new ChainException(ex);
 				}
-				if (captured.getStatus() >= 500) {
+				if (captured.getStatus() >= 500 || REFUSALS.contains(captured.getStatus())) {
 					transaction.setRollbackOnly();
 					return Outcome.NOT_RECORDED;
 				}
@@ -190,15 +213,44 @@ class IdempotencyFilter extends OncePerRequestFilter {
 		}
 	}
 
-	private static String fingerprint(HttpServletRequest request, byte[] body) {
-		try {
-			MessageDigest digest = MessageDigest.getInstance("SHA-256");
-			digest.update((request.getMethod() + " " + request.getRequestURI() + "?" + request.getQueryString() + "\n")
-				.getBytes(StandardCharsets.UTF_8));
-			digest.update(body);
-			return HexFormat.of().formatHex(digest.digest());
+	/**
+	 * @return what the record of a key is stored under: a digest of the caller and the
+	 * key
+	 */
+	private String recordKey(String key) {
+		Mac mac = mac();
+		mac.update((caller() + "\n").getBytes(StandardCharsets.UTF_8));
+		mac.update(key.getBytes(StandardCharsets.UTF_8));
+		return HexFormat.of().formatHex(mac.doFinal());
+	}
+
+	/**
+	 * @return who sends the request, as Spring Security authenticated it
+	 */
+	private static String caller() {
+		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+		if (authentication == null || !authentication.isAuthenticated()
+				|| authentication instanceof AnonymousAuthenticationToken) {
+			return "anonymous";
 		}
-		catch (NoSuchAlgorithmException ex) {
+		return "principal:" + authentication.getName();
+	}
+
+	private String fingerprint(HttpServletRequest request, byte[] body) {
+		Mac mac = mac();
+		mac.update((request.getMethod() + " " + request.getRequestURI() + "?" + request.getQueryString() + "\n")
+			.getBytes(StandardCharsets.UTF_8));
+		mac.update(body);
+		return HexFormat.of().formatHex(mac.doFinal());
+	}
+
+	private Mac mac() {
+		try {
+			Mac mac = Mac.getInstance("HmacSHA256");
+			mac.init(this.secret);
+			return mac;
+		}
+		catch (NoSuchAlgorithmException | InvalidKeyException ex) {
 			throw new IllegalStateException(ex);
 		}
 	}

@@ -3,6 +3,7 @@ package dev.bugtracker.users.security;
 import java.time.Clock;
 
 import dev.bugtracker.platform.security.ProblemSecurityHandlers;
+import dev.bugtracker.platform.security.Routes;
 import dev.bugtracker.platform.security.ScopeRules;
 import dev.bugtracker.platform.security.Secrets;
 import dev.bugtracker.platform.security.TokenAuthorities;
@@ -114,18 +115,33 @@ public class SecurityConfiguration {
 				.jwt((jwt) -> jwt.jwtAuthenticationConverter(TokenAuthorities.converter())))
 			.exceptionHandling(
 					(exceptions) -> exceptions.authenticationEntryPoint(problems).accessDeniedHandler(problems))
-			.authorizeHttpRequests((requests) -> requests.requestMatchers(HttpMethod.GET, "/users/me", "/auth/tokens")
+			// Each rule covers every method of its paths, so that a method without a
+			// handler
+			// (HEAD, OPTIONS, a verb the route does not list) meets the same rule before
+			// Spring MVC answers 405, and HEAD, which runs the GET handler, the GET's
+			// rule.
+			// Only the open routes name their method.
+			.authorizeHttpRequests((requests) -> requests
+				// Signing up (the tutorial's /users/create too) and setting a password
+				// with the emailed link.
+				.requestMatchers(HttpMethod.POST, "/users", "/users/create", "/users/password")
+				.permitAll()
+				.requestMatchers("/users/me")
+				.access(ScopeRules.allOf(AuthenticatedAuthorizationManager.authenticated(), read))
+				.requestMatchers(Routes.reads("/auth/tokens", "/auth/tokens/**"))
 				.access(ScopeRules.allOf(AuthenticatedAuthorizationManager.authenticated(), read))
 				.requestMatchers("/auth/tokens", "/auth/tokens/**")
 				.access(ScopeRules.allOf(AuthenticatedAuthorizationManager.authenticated(), write))
-				.requestMatchers(HttpMethod.GET, "/auth/audit")
+				.requestMatchers("/auth/audit", "/auth/audit/**")
 				.access(ScopeRules.allOf(AuthorityAuthorizationManager.hasRole("ADMIN"), read))
 				.requestMatchers("/users/*/roles/**")
 				.access(ScopeRules.allOf(AuthorityAuthorizationManager.hasRole("ADMIN"), write))
-				.requestMatchers(HttpMethod.GET, "/users")
+				.requestMatchers("/users")
 				.access(ScopeRules.allOf(AuthorityAuthorizationManager.hasRole("ADMIN"), read))
-				.requestMatchers(HttpMethod.GET, "/users/*")
+				.requestMatchers(Routes.reads("/users/*"))
 				.access(ScopeRules.anonymousOr(read))
+				.requestMatchers("/users/**")
+				.authenticated()
 				.requestMatchers("/internal/users/**")
 				.hasAuthority("SCOPE_users:lookup")
 				.anyRequest()

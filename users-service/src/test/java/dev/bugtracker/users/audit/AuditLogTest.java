@@ -126,6 +126,16 @@ class AuditLogTest {
 
 		assertThat(send("GET", "/auth/audit", basic(email), null, null).statusCode()).isEqualTo(403);
 		assertThat(send("GET", "/auth/audit", null, null, null).statusCode()).isEqualTo(401);
+		// HEAD runs the GET's query, and no other method may slip past the admins' rule
+		// either: an admin alone gets as far as Spring MVC's 405.
+		for (String method : List.of("HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")) {
+			assertThat(send(method, "/auth/audit", null, null, null).statusCode()).as("anonymous " + method)
+				.isEqualTo(401);
+			assertThat(send(method, "/auth/audit", basic(email), null, null).statusCode()).as("a user's " + method)
+				.isEqualTo(403);
+		}
+		assertThat(send("HEAD", "/auth/audit", basic(ADMIN), null, null).statusCode()).isEqualTo(200);
+		assertThat(send("DELETE", "/auth/audit", basic(ADMIN), null, null).statusCode()).isEqualTo(405);
 		for (String bad : List.of("type=NOT_A_TYPE", "outcome=MAYBE", "from=yesterday", "size=0", "sort=actor")) {
 			HttpResponse<String> refused = send("GET", "/auth/audit?" + bad, basic(ADMIN), null, null);
 			assertThat(refused.statusCode()).as(bad).isEqualTo(400);

@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerInterceptor;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
@@ -19,7 +20,9 @@ import org.springframework.test.web.servlet.MockMvc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.head;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
@@ -61,6 +64,19 @@ class BugsSecurityTest {
 			.andExpect(status().isForbidden())
 			.andExpect(jsonPath("$.detail").value("This needs a token with the scope bugs:read or bugs:write"));
 		verifyNoInteractions(this.bugs);
+	}
+
+	@Test
+	void headIsAReadAndTakesTheReadingRuleNotTheWritingOne() throws Exception {
+		org.mockito.BDDMockito.given(this.bugs.get(3L)).willReturn(dev.bugtracker.bugs.bug.BugTestData.bug(3, "t", 7));
+
+		this.mvc.perform(head("/bugs/3")).andExpect(status().isUnauthorized());
+		this.mvc.perform(head("/bugs/3").with(BugControllerTest.user(1, "bugs:read"))).andExpect(status().isOk());
+		this.mvc.perform(head("/bugs/3").with(BugControllerTest.user(1, "users:read")))
+			.andExpect(status().isForbidden());
+		// Any other method on a bug is a write.
+		this.mvc.perform(request(HttpMethod.OPTIONS, "/bugs/3").with(BugControllerTest.user(1, "bugs:read")))
+			.andExpect(status().isForbidden());
 	}
 
 	@Test

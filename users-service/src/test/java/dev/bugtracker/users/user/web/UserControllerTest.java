@@ -20,6 +20,7 @@ import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.domain.Sort;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
@@ -33,7 +34,9 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.head;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
@@ -252,6 +255,29 @@ class UserControllerTest {
 			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
 		this.mvc.perform(get("/users/7").with(admin())).andExpect(jsonPath("$.email").value("alice@example.com"));
 		verify(this.users, never()).list(any(), any());
+	}
+
+	@Test
+	void headAndMethodsWithoutAHandlerMeetTheRuleOfTheirPathBeforeAnyHandlerRuns() throws Exception {
+		// HEAD runs the GET handler: the admins' listing refuses a HEAD as it refuses a
+		// GET, and lists nothing.
+		this.mvc.perform(head("/users"))
+			.andExpect(status().isUnauthorized())
+			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
+		this.mvc.perform(head("/users")
+			.with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.jwt()
+				.jwt((token) -> token.subject("8"))))
+			.andExpect(status().isForbidden());
+		for (HttpMethod method : List.of(HttpMethod.OPTIONS, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE)) {
+			this.mvc.perform(request(method, "/users")).andExpect(status().isUnauthorized());
+			this.mvc.perform(request(method, "/users/me")).andExpect(status().isUnauthorized());
+			this.mvc.perform(request(method, "/users/7/roles/ADMIN/x")).andExpect(status().isUnauthorized());
+		}
+		// Past the rule, a method that the route does not list is Spring MVC's 405.
+		this.mvc.perform(request(HttpMethod.DELETE, "/users").with(admin())).andExpect(status().isMethodNotAllowed());
+		this.mvc.perform(request(HttpMethod.PUT, "/users/7")).andExpect(status().isUnauthorized());
+		verify(this.users, never()).list(any(), any());
+		verifyNoInteractions(this.users);
 	}
 
 	private static org.springframework.test.web.servlet.request.RequestPostProcessor admin() {

@@ -43,6 +43,22 @@ class GatewayErrorsTest {
 	}
 
 	@Test
+	void startsItsOwnTraceWhateverTraceContextTheClientSends() {
+		String clients = "4bf92f3577b34da6a3ce929d0e0e4736";
+		String traceId = client().get()
+			.uri("/users/1")
+			.header("traceparent", "00-" + clients + "-00f067aa0ba902b7-01")
+			.header("b3", clients + "-00f067aa0ba902b7-1")
+			.exchange()
+			.expectHeader()
+			.valueMatches(TraceIdResponseFilter.HEADER, "[0-9a-f]{32}")
+			.returnResult(String.class)
+			.getResponseHeaders()
+			.getFirst(TraceIdResponseFilter.HEADER);
+		org.assertj.core.api.Assertions.assertThat(traceId).isNotEqualTo(clients);
+	}
+
+	@Test
 	void servesASwaggerUiListingBothServices() {
 		client().get().uri("/swagger-ui.html").exchange().expectStatus().is3xxRedirection();
 		client().get()

@@ -1,6 +1,7 @@
 package dev.bugtracker.users.security;
 
 import java.time.Clock;
+import java.util.function.Consumer;
 
 import dev.bugtracker.platform.security.AccessTokenDecoders;
 import dev.bugtracker.platform.security.ServiceTokens;
@@ -14,9 +15,13 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
@@ -24,6 +29,11 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
@@ -54,6 +64,8 @@ class AuthorizationServerConfiguration {
 		http.oauth2AuthorizationServer((server) -> {
 			http.securityMatcher(server.getEndpointsMatcher());
 			server.oidc(Customizer.withDefaults());
+			server.authorizationEndpoint((endpoint) -> endpoint.authenticationProviders(
+					(providers) -> providers.forEach(AuthorizationServerConfiguration::exactRedirectUris)));
 		})
 			.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
 			// The OpenID Connect user info endpoint takes the access token.
@@ -76,6 +88,32 @@ class AuthorizationServerConfiguration {
 			.formLogin(Customizer.withDefaults())
 			.logout(Customizer.withDefaults());
 		return http.build();
+	}
+
+	/**
+	 * A redirect URI must be one of the client's, character for character. Spring's
+	 * default lets a loopback address take any port (RFC 8252, for native apps); this
+	 * system's clients are web applications with fixed addresses, and any other program
+	 * on a person's machine could listen on another port for their code.
+	 */
+	private static void exactRedirectUris(AuthenticationProvider provider) {
+		if (provider instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider codeRequests) {
+			Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> exact = (context) -> {
+				OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
+				String requested = request.getRedirectUri();
+				if (requested != null && !context.getRegisteredClient().getRedirectUris().contains(requested)) {
+					// Without the request as the result, the error goes to the browser,
+					// never to the unregistered address.
+					throw new OAuth2AuthorizationCodeRequestAuthenticationException(
+							new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST,
+									"OAuth 2.0 Parameter: " + OAuth2ParameterNames.REDIRECT_URI,
+									"https://datatracker.ietf.org/doc/html/rfc6749#section-4.1.2.1"),
+							null);
+				}
+			};
+			codeRequests
+				.setAuthenticationValidator(exact.andThen(new OAuth2AuthorizationCodeRequestAuthenticationValidator()));
+		}
 	}
 
 	@Bean

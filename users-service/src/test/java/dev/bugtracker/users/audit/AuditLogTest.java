@@ -159,6 +159,8 @@ class AuditLogTest {
 			.withMessageContaining("append-only");
 		assertThatException().isThrownBy(() -> this.jdbc.sql("delete from audit_event").update())
 			.withMessageContaining("append-only");
+		assertThatException().isThrownBy(() -> this.jdbc.sql("truncate audit_event").update())
+			.withMessageContaining("append-only");
 	}
 
 	private void registerAdmin() throws Exception {

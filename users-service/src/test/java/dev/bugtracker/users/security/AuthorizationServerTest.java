@@ -72,6 +72,31 @@ class AuthorizationServerTest {
 	}
 
 	@Test
+	void aRedirectUriMustBeRegisteredCharacterForCharacterTheLoopbacksPortIncluded() throws Exception {
+		String challenge = Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString(
+					MessageDigest.getInstance("SHA-256").digest(randomString().getBytes(StandardCharsets.US_ASCII)));
+		String loopback = "http://127.0.0.1:8080/login/oauth2/code/bugtracker-web";
+		// Another program on the person's machine, listening on another port (Spring
+		// Security's own check lets a loopback address take any port, for native apps).
+		String otherPort = "http://127.0.0.1:9999/login/oauth2/code/bugtracker-web";
+
+		HttpResponse<String> refused = get("/oauth2/authorize?" + authorization(otherPort, challenge), "text/html");
+		assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+		assertThat(refused.headers().firstValue("Location")).isEmpty();
+		// The registered loopback address (the local profile's) goes on to the login.
+		HttpResponse<String> registered = get("/oauth2/authorize?" + authorization(loopback, challenge), "text/html");
+		assertThat(registered.statusCode()).isEqualTo(302);
+		assertThat(location(registered)).endsWith("/login");
+	}
+
+	private static String authorization(String redirectUri, String challenge) {
+		return form(Map.of("response_type", "code", "client_id", "bugtracker-web", "redirect_uri", redirectUri, "scope",
+				"openid bugs:read", "state", "s", "code_challenge", challenge, "code_challenge_method", "S256"));
+	}
+
+	@Test
 	void aBrowserLogsInWithAuthorizationCodeAndPkceAndGetsASignedTokenNamingTheUser() throws Exception {
 		String email = "boss@example.com";
 		String password = "the boss's own password";

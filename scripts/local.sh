@@ -298,9 +298,14 @@ stop_instances() {
   done
 }
 
+# The gateway's actuator listens on a port of its own, on loopback (configs/gateway.yml); the others'
+# on their HTTP port.
+declare -A MANAGEMENT_PORT=([gateway]=8081)
+
 readiness_of() {
   local http
   read -r http _ <<<"$(ports_of "$1")"
+  http=${MANAGEMENT_PORT[$(service_of "$1")]:-$http}
   curl -s -m 2 "http://127.0.0.1:$http/actuator/health/readiness" 2>/dev/null \
     | grep -o '"status":"[A-Z_]*"' | head -n 1 | cut -d'"' -f4 || true
 }

@@ -52,6 +52,9 @@ class GatewayReleaseRoutingTest {
 	@Value("${local.server.port}")
 	private int port;
 
+	@Value("${local.management.port}")
+	private int managementPort;
+
 	@Autowired
 	private CircuitBreakerRegistry breakers;
 
@@ -68,7 +71,21 @@ class GatewayReleaseRoutingTest {
 
 	@AfterEach
 	void clearPolicy() {
-		client().delete().uri("/actuator/release/users-service").exchange().expectStatus().is2xxSuccessful();
+		admin().delete().uri("/actuator/release/users-service").exchange().expectStatus().is2xxSuccessful();
+	}
+
+	@Test
+	void theReleaseSwitchIsNotOnThePublicPort() {
+		client().post()
+			.uri("/actuator/release/users-service")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"stable\": \"2\"}")
+			.exchange()
+			.expectStatus()
+			.isNotFound();
+		client().get().uri("/actuator/release").exchange().expectStatus().isNotFound();
+		// Nothing changed: both versions still take requests.
+		assertThat(send(40, null)).containsOnlyKeys("1", "2");
 	}
 
 	@AfterAll
@@ -121,7 +138,7 @@ class GatewayReleaseRoutingTest {
 	@Test
 	void showsAndRejectsPoliciesThroughTheEndpoint() {
 		setPolicy("{\"stable\": \"1\", \"canary\": \"2\", \"canaryPercent\": 10}").expectStatus().isOk();
-		client().get()
+		admin().get()
 			.uri("/actuator/release")
 			.exchange()
 			.expectStatus()
@@ -132,7 +149,7 @@ class GatewayReleaseRoutingTest {
 		setPolicy("{\"stable\": \"1\", \"canary\": \"2\", \"canaryPercent\": 120}").expectStatus().isBadRequest();
 		setPolicy("{\"canary\": \"2\", \"canaryPercent\": 5}").expectStatus().isBadRequest();
 		setPolicy("{\"stable\": \"1\", \"canaryPercent\": 5}").expectStatus().isBadRequest();
-		client().get()
+		admin().get()
 			.uri("/actuator/release/users-service")
 			.exchange()
 			.expectBody()
@@ -142,7 +159,7 @@ class GatewayReleaseRoutingTest {
 
 	@Test
 	void showsTheInstancesThatItsLoadBalancerRoutesTo() {
-		client().get()
+		admin().get()
 			.uri("/actuator/loadbalancer/users-service")
 			.exchange()
 			.expectStatus()
@@ -156,7 +173,7 @@ class GatewayReleaseRoutingTest {
 			.isEqualTo(List.of("2"))
 			.jsonPath("$[*].ejected")
 			.isEqualTo(List.of(false, false));
-		client().get().uri("/actuator/loadbalancer/no-such-service").exchange().expectStatus().isNotFound();
+		admin().get().uri("/actuator/loadbalancer/no-such-service").exchange().expectStatus().isNotFound();
 	}
 
 	@Test
@@ -177,7 +194,7 @@ class GatewayReleaseRoutingTest {
 	}
 
 	private WebTestClient.ResponseSpec setPolicy(String json) {
-		return client().post()
+		return admin().post()
 			.uri("/actuator/release/users-service")
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(json)
@@ -213,6 +230,14 @@ class GatewayReleaseRoutingTest {
 		Map<String, Integer> counts = new TreeMap<>();
 		served.forEach((version, count) -> counts.put(version, count.get()));
 		return counts;
+	}
+
+	/** The actuator's own port: the release switch is not on the public one. */
+	private WebTestClient admin() {
+		return WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.managementPort)
+			.responseTimeout(Duration.ofSeconds(20))
+			.build();
 	}
 
 	private synchronized WebTestClient client() {

@@ -56,6 +56,9 @@ final class Stack implements AutoCloseable {
 
 	final int gatewayPort = freePort();
 
+	/** The gateway's actuator, on a port of its own (configs/gateway.yml). */
+	final int gatewayManagementPort = freePort();
+
 	final int usersPort = freePort();
 
 	final int bugsPort = freePort();
@@ -126,7 +129,8 @@ final class Stack implements AutoCloseable {
 				"--bugtracker.outbox.max-backoff=2s", "--bugtracker.security.admins=" + ADMIN_EMAIL, USERS_KEY_REFRESH,
 				database("users"));
 		this.bugs = service(root, version, "bugs-service", env, this.bugsPort, database("bugs"));
-		this.gateway = service(root, version, "gateway", env, this.gatewayPort);
+		this.gateway = service(root, version, "gateway", env, this.gatewayPort,
+				"--management.server.port=" + this.gatewayManagementPort);
 		Path zipkinJar = Path.of(System.getProperty("bugtracker.zipkin.jar", "target/zipkin/zipkin-server.jar"));
 		if (!Files.isRegularFile(zipkinJar)) {
 			throw new IllegalStateException("No Zipkin server at " + zipkinJar + "; run ./mvnw verify from the root");
@@ -407,7 +411,7 @@ final class Stack implements AutoCloseable {
 		awaitReady(this.notificator, this.notificatorPort);
 		awaitReady(this.users, this.usersPort);
 		awaitReady(this.bugs, this.bugsPort);
-		awaitReady(this.gateway, this.gatewayPort);
+		awaitReady(this.gateway, this.gatewayManagementPort);
 		await(Duration.ofSeconds(60), "the gateway routes to users-service and bugs-service",
 				() -> routesToUsers() && get(this.gatewayPort, "/bugs?size=1").statusCode() == 200);
 	}

@@ -114,12 +114,14 @@ class WalkingSkeletonIT {
 	@Test
 	@Order(6)
 	void everyServiceExposesProbesAndPrometheusMetrics(Stack stack) {
-		for (int port : new int[] { stack.registryPort, stack.gatewayPort, stack.usersPort, stack.bugsPort,
+		// The gateway's actuator has a port of its own, never its public one.
+		for (int port : new int[] { stack.registryPort, stack.gatewayManagementPort, stack.usersPort, stack.bugsPort,
 				stack.notificatorPort }) {
 			assertThat(stack.get(port, "/actuator/health/liveness").statusCode()).isEqualTo(200);
 			assertThat(stack.get(port, "/actuator/health/readiness").statusCode()).isEqualTo(200);
 			assertThat(stack.prometheus(port)).contains("http_server_requests_seconds_count");
 		}
+		assertThat(stack.get(stack.gatewayPort, "/actuator/health").statusCode()).isEqualTo(404);
 		String users = stack.prometheus(stack.usersPort);
 		assertThat(users).contains("grpc_client_seconds_count", "resilience4j_circuitbreaker_state",
 				"bugtracker_outbox_attempts_total");

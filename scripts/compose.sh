@@ -40,6 +40,10 @@ ensure_env() {
         fi ;;
     esac
   done <.env.example
+  # A copy of .env.example is not a deployment's secrets: its placeholders are refused, by name.
+  local placeholders
+  placeholders=$(grep -E '^[A-Z0-9_]+=[[:space:]]*change-me' "$ENV_FILE" | cut -d= -f1 | tr '\n' ' ' || true)
+  [ -z "$placeholders" ] || die "$ENV_FILE still has the placeholders of .env.example for: $placeholders(delete those lines and scripts/compose.sh writes random values, or set your own)"
 }
 
 # Where the public base images cannot be pulled (no registry), build the local ones from Debian packages

@@ -53,6 +53,11 @@ class RegistrySecurityConfiguration {
 			return new InMemoryUserDetailsManager();
 		}
 		String password = environment.getProperty("bugtracker.registry.password");
+		if (password != null && password.strip().toLowerCase(java.util.Locale.ROOT).startsWith("change-me")) {
+			throw new IllegalStateException("EUREKA_PASSWORD is still the placeholder of .env.example: set a password "
+					+ "of your own (scripts/compose.sh writes random ones into a new .env); see docs/operations.md, "
+					+ "\"Secrets\".");
+		}
 		if (password == null || password.isBlank()) {
 			throw new IllegalStateException("EUREKA_PASSWORD is not set: it is the password that services register "
 					+ "with (the registry requires credentials in the docker and k8s profiles). Secrets come only "

@@ -5,7 +5,9 @@ import org.springframework.core.env.Environment;
 /**
  * Secrets come from the environment only (or from files mounted into it), never from a
  * default: a service that needs one and does not have it refuses to start, saying which
- * one and where it comes from.
+ * one and where it comes from. The placeholders of {@code .env.example}
+ * ({@code change-me...}) count as not set: a copy of the example file is not a
+ * deployment's secrets.
  */
 public final class Secrets {
 
@@ -22,6 +24,11 @@ public final class Secrets {
 	 */
 	public static String require(Environment environment, String property, String variable, String purpose) {
 		String value = environment.getProperty(property);
+		if (isPlaceholder(value)) {
+			throw new IllegalStateException(variable + " is still the placeholder of .env.example: it is " + purpose
+					+ ". Set a secret of your own (scripts/compose.sh writes random ones into a new .env); see "
+					+ "docs/operations.md, \"Secrets\".");
+		}
 		if (value == null || value.isBlank()) {
 			throw new IllegalStateException(variable + " is not set: it is " + purpose
 					+ ". Secrets come only from the environment; see docs/operations.md, \"Secrets\" "
@@ -29,6 +36,15 @@ public final class Secrets {
 					+ "Secret bugtracker-service-credentials).");
 		}
 		return value;
+	}
+
+	/**
+	 * @param value a secret's value
+	 * @return whether it is one of the placeholders that {@code .env.example} ships
+	 * ({@code change-me...})
+	 */
+	public static boolean isPlaceholder(String value) {
+		return value != null && value.strip().toLowerCase(java.util.Locale.ROOT).startsWith("change-me");
 	}
 
 }

@@ -5,10 +5,12 @@ import java.util.function.Consumer;
 
 import dev.bugtracker.platform.security.AccessTokenDecoders;
 import dev.bugtracker.platform.security.ServiceTokens;
+import dev.bugtracker.users.user.AccountProperties;
 import dev.bugtracker.users.user.User;
 import dev.bugtracker.users.user.UserService;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.session.autoconfigure.DefaultCookieSerializerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -114,6 +116,21 @@ class AuthorizationServerConfiguration {
 			codeRequests
 				.setAuthenticationValidator(exact.andThen(new OAuth2AuthorizationCodeRequestAuthenticationValidator()));
 		}
+	}
+
+	/**
+	 * The login session's cookie is {@code Secure} whenever people reach the system over
+	 * HTTPS ({@code PUBLIC_URL}): behind a proxy that ends TLS, the request users-service
+	 * sees is plain HTTP and cannot tell.
+	 */
+	@Bean
+	DefaultCookieSerializerCustomizer secureSessionCookie(AccountProperties accounts) {
+		boolean https = "https".equalsIgnoreCase(accounts.publicUrl().getScheme());
+		return (serializer) -> {
+			if (https) {
+				serializer.setUseSecureCookie(true);
+			}
+		};
 	}
 
 	@Bean

@@ -1,5 +1,7 @@
 package dev.bugtracker.users.security;
 
+import java.io.IOException;
+import java.net.CookieHandler;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -47,10 +49,43 @@ class AuthorizationServerTest {
 	@LocalServerPort
 	private int port;
 
-	private final HttpClient http = HttpClient.newBuilder()
-		.cookieHandler(new CookieManager())
-		.followRedirects(HttpClient.Redirect.NEVER)
-		.build();
+	private final CookieManager cookies = new CookieManager();
+
+	/**
+	 * A browser that reaches the public URL over HTTPS through a proxy that ends TLS:
+	 * this test's plain connection stands in for it, so cookies are kept and sent as for
+	 * an HTTPS address (a Secure cookie included).
+	 */
+	private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieHandler() {
+
+		@Override
+		public Map<String, List<String>> get(URI uri, Map<String, List<String>> headers) throws IOException {
+			return AuthorizationServerTest.this.cookies.get(https(uri), headers);
+		}
+
+		@Override
+		public void put(URI uri, Map<String, List<String>> headers) throws IOException {
+			AuthorizationServerTest.this.cookies.put(https(uri), headers);
+		}
+
+	}).followRedirects(HttpClient.Redirect.NEVER).build();
+
+	private static URI https(URI uri) {
+		return URI.create("https" + uri.toString().substring(uri.getScheme().length()));
+	}
+
+	@Test
+	void theSessionCookieIsSecureWhenThePublicUrlIsHttps() throws Exception {
+		// The request users-service gets is plain HTTP (the proxy ended TLS): only the
+		// public URL tells that browsers use HTTPS.
+		HttpResponse<String> loginPage = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(uri("/login")).header("Accept", "text/html").build(),
+					HttpResponse.BodyHandlers.ofString());
+		assertThat(loginPage.statusCode()).isEqualTo(200);
+		assertThat(loginPage.headers().allValues("Set-Cookie")).filteredOn((cookie) -> cookie.startsWith("SESSION="))
+			.singleElement()
+			.satisfies((cookie) -> assertThat(cookie).contains("; Secure", "; HttpOnly"));
+	}
 
 	@Test
 	void publishesItsMetadataWithThePublicUrlAsIssuerAndOnlyPublicKeys() throws Exception {

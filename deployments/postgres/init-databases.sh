@@ -4,7 +4,7 @@
 set -euo pipefail
 for service in users bugs notificator; do
   var="${service^^}_DB_PASSWORD"
-  password="${!var:?$var is not set: copy .env.example to .env}"
+  password="${!var:?$var is not set: scripts/compose.sh up writes a .env with random values}"
   psql -v ON_ERROR_STOP=1 -q --username "${POSTGRES_USER:-postgres}" --dbname postgres \
     -v name="$service" -v password="$password" <<'SQL'
 CREATE ROLE :"name" LOGIN PASSWORD :'password';

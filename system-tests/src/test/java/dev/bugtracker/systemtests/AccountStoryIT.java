@@ -1,6 +1,9 @@
 package dev.bugtracker.systemtests;
 
 import java.net.http.HttpRequest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +13,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -42,7 +46,7 @@ class AccountStoryIT {
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 
 		stack.await(Duration.ofSeconds(30), "the welcome email", () -> !stack.emailsTo(email).isEmpty());
-		String eml = stack.emailsTo(email).get(0).replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
+		String eml = Stack.decoded(stack.emailsTo(email).get(0));
 		Matcher link = Pattern
 			.compile(Pattern.quote("http://127.0.0.1:" + stack.gatewayPort) + "/users/password\\?token=([0-9a-f-]{36})")
 			.matcher(eml);
@@ -140,6 +144,66 @@ class AccountStoryIT {
 		assertThat(stack.get(stack.usersPort, "/internal/users/" + ada.id()).statusCode()).isEqualTo(401);
 		assertThat(stack.json("GET", stack.usersPort, "/internal/users/" + ada.id(), null, "Authorization", ada.basic())
 			.statusCode()).isEqualTo(403);
+	}
+
+	/**
+	 * Sixteen strangers sign up one address at the same moment, each with a password of
+	 * their own, through the gateway: one account, one owner, one welcome email; the
+	 * others get a 409 problem and their passwords open nothing.
+	 */
+	@Test
+	void sixteenSignUpsOfOneAddressAtOnceMakeOneOwner(Stack stack) throws Exception {
+		String email = "race-" + UUID.randomUUID() + "@example.com";
+		int clients = 16;
+		ExecutorService pool = Executors.newFixedThreadPool(clients);
+		CountDownLatch start = new CountDownLatch(1);
+		List<HttpResponse<String>> answers = new ArrayList<>();
+		try {
+			List<Future<HttpResponse<String>>> futures = new ArrayList<>();
+			for (int i = 0; i < clients; i++) {
+				String body = "{\"email\": \"" + email + "\", \"password\": \"password of client " + i + "\"}";
+				futures.add(pool.submit(() -> {
+					start.await();
+					return stack.json("POST", stack.gatewayPort, "/users", body);
+				}));
+			}
+			start.countDown();
+			for (Future<HttpResponse<String>> future : futures) {
+				answers.add(future.get());
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+
+		List<Integer> statuses = answers.stream().map(HttpResponse::statusCode).toList();
+		assertThat(statuses).as("one account, the others refused").containsOnly(201, 409);
+		assertThat(statuses).filteredOn((status) -> status == 201).hasSize(1);
+		answers.stream()
+			.filter((answer) -> answer.statusCode() == 409)
+			.forEach((refused) -> assertThat(refused.headers().firstValue("Content-Type"))
+				.hasValue("application/problem+json"));
+		// The owner's password opens the account, two others' do not (two, not fifteen:
+		// the stack's other tests share the gateway's address, whose failed logins the
+		// throttle counts).
+		int owner = statuses.indexOf(201);
+		for (int i : List.of(owner, (owner + 1) % clients, (owner + 2) % clients)) {
+			String basic = "Basic " + Base64.getEncoder()
+				.encodeToString((email + ":password of client " + i).getBytes(StandardCharsets.UTF_8));
+			int status = stack
+				.send(HttpRequest.newBuilder(stack.uri(stack.gatewayPort, "/users/me")).header("Authorization", basic))
+				.statusCode();
+			assertThat(status).as("client %d's password", i).isEqualTo((i == owner) ? 200 : 401);
+		}
+		try (Connection connection = stack.connect("users");
+				PreparedStatement query = connection
+					.prepareStatement("select count(*) from email_outbox where recipient = ?")) {
+			query.setString(1, email);
+			try (ResultSet count = query.executeQuery()) {
+				count.next();
+				assertThat(count.getLong(1)).as("welcome emails queued").isEqualTo(1);
+			}
+		}
 	}
 
 }

@@ -50,7 +50,10 @@ class ApiContractIT {
 		endpoint("GET /users", null, null);
 		endpoint("GET /users/{id}", null, null);
 		endpoint("POST /users/password", "token", "{}");
+		endpoint("POST /users/password/reset", "email", "{}");
 		endpoint("GET /users/me", null, null);
+		endpoint("POST /users/me/email-confirmation", "token", "[]");
+		endpoint("POST /users/me/email-confirmation/resend", null, null);
 		endpoint("PUT /users/{id}/roles/{role}", null, null);
 		endpoint("DELETE /users/{id}/roles/{role}", null, null);
 		endpoint("POST /auth/tokens", "name", "{}");

@@ -90,7 +90,10 @@ class SecurityMatrixIT {
 		RULES.put("GET /users", Rule.ADMIN);
 		RULES.put("GET /users/{id}", Rule.USERS_PUBLIC);
 		RULES.put("POST /users/password", Rule.OPEN);
+		RULES.put("POST /users/password/reset", Rule.OPEN);
 		RULES.put("GET /users/me", Rule.USERS_READ);
+		RULES.put("POST /users/me/email-confirmation", Rule.USERS_WRITE);
+		RULES.put("POST /users/me/email-confirmation/resend", Rule.USERS_WRITE);
 		RULES.put("PUT /users/{id}/roles/{role}", Rule.ADMIN);
 		RULES.put("DELETE /users/{id}/roles/{role}", Rule.ADMIN);
 		RULES.put("POST /auth/tokens", Rule.USERS_WRITE);
@@ -330,6 +333,8 @@ class SecurityMatrixIT {
 		return switch (operation) {
 			case "POST /users", "POST /users/create" -> "{\"email\": \"matrix-" + UUID.randomUUID() + "@example.com\"}";
 			case "POST /users/password" -> "{\"token\": \"not-a-link\", \"password\": \"a long enough password\"}";
+			case "POST /users/password/reset" -> "{\"email\": \"matrix-" + UUID.randomUUID() + "@example.com\"}";
+			case "POST /users/me/email-confirmation" -> "{\"token\": \"not-a-link\"}";
 			case "POST /auth/tokens" -> "{\"name\": \"matrix\", \"scopes\": [\"bugs:read\"], \"expiresInDays\": 1}";
 			case "POST /bugs/create" -> "{\"bug\": \"Matrix report\"}";
 			case "POST /bugs" -> "{\"title\": \"Matrix report\"}";

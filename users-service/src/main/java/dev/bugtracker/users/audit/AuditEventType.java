@@ -11,8 +11,12 @@ public enum AuditEventType {
 	LOGIN,
 	/** A password check failed (login page or HTTP Basic). */
 	LOGIN_FAILED,
-	/** A password was set through the emailed one-time link. */
+	/** A password was set through an emailed one-time link. */
 	PASSWORD_SET,
+	/** Someone asked for a password reset link for an existing account. */
+	PASSWORD_RESET_REQUESTED,
+	/** An account's owner proved the address with the welcome email's link. */
+	EMAIL_VERIFIED,
 	/** A personal access token was created. */
 	TOKEN_CREATED,
 	/** A personal access token was revoked. */

@@ -42,14 +42,15 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
  * JWT of this authorization server, including those the gateway exchanges personal access
  * tokens for).
  * <p>
- * Registration, the set-password link and the public profiles are open. Being someone
- * ({@code /users/me}, the personal access tokens) takes the account's email and password;
- * granting roles takes the ADMIN role. The gateway's exchange of personal access tokens
- * is open: the token is the credential, checked by the endpoint. Listing and searching
- * users (with their email addresses) takes the ADMIN role; {@code GET /users/{id}} shows
- * others a public profile without the email address. The internal lookups of the other
- * services take a service's access token with the scope {@code users:lookup}
- * ({@code client_credentials}).
+ * Registration, the set-password link, asking for a reset link and the public profiles
+ * are open. Confirming one's address takes the account's credential as well as the
+ * emailed link. Being someone ({@code /users/me}, the personal access tokens) takes the
+ * account's email and password; granting roles takes the ADMIN role. The gateway's
+ * exchange of personal access tokens is open: the token is the credential, checked by the
+ * endpoint. Listing and searching users (with their email addresses) takes the ADMIN
+ * role; {@code GET /users/{id}} shows others a public profile without the email address.
+ * The internal lookups of the other services take a service's access token with the scope
+ * {@code users:lookup} ({@code client_credentials}).
  * <p>
  * An access token acts for its user only as far as its scopes allow: reading (the
  * caller's own account and tokens, profiles, the admin's list) takes {@code users:read}
@@ -124,10 +125,13 @@ public class SecurityConfiguration {
 			.authorizeHttpRequests((requests) -> requests
 				// Signing up (the tutorial's /users/create too) and setting a password
 				// with the emailed link.
-				.requestMatchers(HttpMethod.POST, "/users", "/users/create", "/users/password")
+				.requestMatchers(HttpMethod.POST, "/users", "/users/create", "/users/password", "/users/password/reset")
 				.permitAll()
 				.requestMatchers("/users/me")
 				.access(ScopeRules.allOf(AuthenticatedAuthorizationManager.authenticated(), read))
+				// "/users/me/**" also matches "/users/me": after it.
+				.requestMatchers("/users/me/**")
+				.access(ScopeRules.allOf(AuthenticatedAuthorizationManager.authenticated(), write))
 				.requestMatchers(Routes.reads("/auth/tokens", "/auth/tokens/**"))
 				.access(ScopeRules.allOf(AuthenticatedAuthorizationManager.authenticated(), read))
 				.requestMatchers("/auth/tokens", "/auth/tokens/**")

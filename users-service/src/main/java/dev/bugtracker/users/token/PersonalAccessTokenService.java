@@ -17,6 +17,7 @@ import java.util.Set;
 import dev.bugtracker.users.audit.AuditEventType;
 import dev.bugtracker.users.audit.AuditLog;
 import dev.bugtracker.users.security.AccessTokens;
+import dev.bugtracker.users.user.CredentialsReplaced;
 import dev.bugtracker.users.user.User;
 import dev.bugtracker.users.user.UserService;
 import org.slf4j.Logger;
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.stereotype.Service;
+import org.springframework.context.event.EventListener;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
@@ -128,6 +131,23 @@ public class PersonalAccessTokenService {
 		this.audit.record(AuditEventType.TOKEN_REVOKED, String.valueOf(userId), "token:" + id, true, null);
 		log.info("User {} revoked personal access token {}", userId, id);
 		return revoked;
+	}
+
+	/**
+	 * Revoke every token of a user, when their password was replaced through an emailed
+	 * link: whoever knew the old one may have made them.
+	 * @param replaced the account whose password was replaced
+	 */
+	@EventListener
+	@Transactional(propagation = Propagation.MANDATORY)
+	public void revokeAll(CredentialsReplaced replaced) {
+		int revoked = this.tokens.revokeAll(replaced.userId(), this.clock.instant());
+		if (revoked > 0) {
+			this.audit.record(AuditEventType.TOKEN_REVOKED, String.valueOf(replaced.userId()),
+					"user:" + replaced.userId(), true,
+					revoked + " tokens, all of the account's: its password was reset");
+		}
+		log.info("Revoked {} personal access tokens of user {}: password reset", revoked, replaced.userId());
 	}
 
 	/**

@@ -20,6 +20,14 @@ interface PersonalAccessTokens extends ListCrudRepository<PersonalAccessToken, L
 	Optional<PersonalAccessToken> findByIdAndUserId(long id, long userId);
 
 	/**
+	 * Revoke every active token of a user.
+	 * @return how many were
+	 */
+	@Modifying
+	@Query("update personal_access_token set revoked_at = :now where user_id = :userId and revoked_at is null")
+	int revokeAll(long userId, Instant now);
+
+	/**
 	 * Record a use, at most once a minute per token: uses are frequent, this is a hint.
 	 */
 	@Modifying

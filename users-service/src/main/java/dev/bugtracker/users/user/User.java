@@ -29,21 +29,25 @@ public class User {
 
 	private final String passwordHash;
 
+	private final Instant emailVerifiedAt;
+
 	@MappedCollection(idColumn = "user_id")
 	private final Set<RoleGrant> roles;
 
 	@PersistenceCreator
-	User(Long id, String email, String displayName, Instant createdAt, String passwordHash, Set<RoleGrant> roles) {
+	User(Long id, String email, String displayName, Instant createdAt, String passwordHash, Instant emailVerifiedAt,
+			Set<RoleGrant> roles) {
 		this.id = id;
 		this.email = email;
 		this.displayName = displayName;
 		this.createdAt = createdAt;
 		this.passwordHash = passwordHash;
+		this.emailVerifiedAt = emailVerifiedAt;
 		this.roles = (roles != null) ? Set.copyOf(roles) : Set.of();
 	}
 
 	User(Long id, String email, String displayName, Instant createdAt) {
-		this(id, email, displayName, createdAt, null, Set.of());
+		this(id, email, displayName, createdAt, null, null, Set.of());
 	}
 
 	static User register(EmailAddress email, String displayName, Instant now) {
@@ -52,7 +56,8 @@ public class User {
 
 	/** Spring Data sets the generated id through this wither. */
 	User withId(Long id) {
-		return new User(id, this.email, this.displayName, this.createdAt, this.passwordHash, this.roles);
+		return new User(id, this.email, this.displayName, this.createdAt, this.passwordHash, this.emailVerifiedAt,
+				this.roles);
 	}
 
 	/**
@@ -60,7 +65,19 @@ public class User {
 	 * @return this user with that password
 	 */
 	User withPasswordHash(String passwordHash) {
-		return new User(this.id, this.email, this.displayName, this.createdAt, passwordHash, this.roles);
+		return new User(this.id, this.email, this.displayName, this.createdAt, passwordHash, this.emailVerifiedAt,
+				this.roles);
+	}
+
+	/**
+	 * @param now when the owner of the address proved it (by using a link emailed to it)
+	 * @return this user with a proven address; the first proof counts
+	 */
+	User withEmailVerified(Instant now) {
+		if (this.emailVerifiedAt != null) {
+			return this;
+		}
+		return new User(this.id, this.email, this.displayName, this.createdAt, this.passwordHash, now, this.roles);
 	}
 
 	/**
@@ -73,7 +90,8 @@ public class User {
 		}
 		Set<RoleGrant> granted = new HashSet<>(this.roles);
 		granted.add(new RoleGrant(role));
-		return new User(this.id, this.email, this.displayName, this.createdAt, this.passwordHash, granted);
+		return new User(this.id, this.email, this.displayName, this.createdAt, this.passwordHash, this.emailVerifiedAt,
+				granted);
 	}
 
 	/**
@@ -83,7 +101,8 @@ public class User {
 	User revoke(Role role) {
 		Set<RoleGrant> granted = new HashSet<>(this.roles);
 		granted.remove(new RoleGrant(role));
-		return new User(this.id, this.email, this.displayName, this.createdAt, this.passwordHash, granted);
+		return new User(this.id, this.email, this.displayName, this.createdAt, this.passwordHash, this.emailVerifiedAt,
+				granted);
 	}
 
 	public Long getId() {
@@ -107,6 +126,21 @@ public class User {
 	 */
 	public String getPasswordHash() {
 		return this.passwordHash;
+	}
+
+	/**
+	 * @return when the owner proved the address by using a link emailed to it, or null
+	 */
+	public Instant getEmailVerifiedAt() {
+		return this.emailVerifiedAt;
+	}
+
+	/**
+	 * @return whether the owner proved the address: what the address entitles to (ADMIN
+	 * by configuration) applies only then
+	 */
+	public boolean isEmailVerified() {
+		return this.emailVerifiedAt != null;
 	}
 
 	/**

@@ -2,10 +2,12 @@ package dev.bugtracker.users.user;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import dev.bugtracker.platform.outbox.EmailOutbox;
 import dev.bugtracker.platform.outbox.OutgoingEmail;
@@ -14,6 +16,7 @@ import dev.bugtracker.users.audit.AuditLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
@@ -33,6 +36,12 @@ public class UserService {
 
 	private static final Logger log = LoggerFactory.getLogger(UserService.class);
 
+	/**
+	 * How the one-time tokens of confirmation links name their owner; password links use
+	 * the bare id.
+	 */
+	private static final String CONFIRMATION = "confirm:";
+
 	private final Users users;
 
 	private final EmailOutbox outbox;
@@ -47,9 +56,13 @@ public class UserService {
 
 	private final AuditLog audit;
 
+	private final ApplicationEventPublisher events;
+
 	UserService(Users users, EmailOutbox outbox, Clock clock, PasswordEncoder passwords,
-			OneTimeTokenService passwordLinks, AccountProperties properties, AuditLog audit) {
+			OneTimeTokenService passwordLinks, AccountProperties properties, AuditLog audit,
+			ApplicationEventPublisher events) {
 		this.audit = audit;
+		this.events = events;
 		this.users = users;
 		this.outbox = outbox;
 		this.clock = clock;
@@ -87,7 +100,7 @@ public class UserService {
 			// Registered concurrently between the check and the insert.
 			throw new EmailAlreadyRegisteredException(address.value());
 		}
-		this.outbox.enqueue(welcomeEmail(user, user.hasPassword() ? null : passwordLink(user)));
+		this.outbox.enqueue(welcomeEmail(user));
 		this.audit.record(AuditEventType.SIGN_UP, "user:" + user.getId(), true,
 				user.hasPassword() ? "with a password" : "password to be set from the emailed link");
 		log.info("Registered user {}; welcome email queued", user.getId());
@@ -95,25 +108,120 @@ public class UserService {
 	}
 
 	/**
-	 * Set a password with the token of an emailed link. The token works once: of two
-	 * concurrent uses, one wins.
+	 * Set a password with the token of an emailed link (of the welcome email, or of a
+	 * reset). The token works once: of two concurrent uses, one wins. Using it proves the
+	 * address. A password that replaces another cuts off whoever knew the old one: every
+	 * personal access token, login session and OAuth2 authorization of the account is
+	 * revoked ({@link CredentialsReplaced}).
 	 * @param token the token of the link
 	 * @param password the new password
 	 * @return the user whose password it is now
-	 * @throws PasswordLinkInvalidException if the token is unknown, used or expired
+	 * @throws EmailLinkInvalidException if the token is unknown, used, expired or not a
+	 * password link
 	 */
 	@Transactional
 	public User setPassword(String token, String password) {
-		OneTimeToken used = this.passwordLinks.consume(OneTimeTokenAuthenticationToken.unauthenticated(token));
-		if (used == null) {
-			throw new PasswordLinkInvalidException();
+		String owner = consume(token, EmailLinkInvalidException::password);
+		if (!owner.chars().allMatch(Character::isDigit)) {
+			throw EmailLinkInvalidException.password();
 		}
-		User user = get(Long.parseLong(used.getUsername()));
-		user = this.users.save(user.withPasswordHash(this.passwords.encode(password)));
+		User user = get(Long.parseLong(owner));
+		boolean replaced = user.hasPassword();
+		user = this.users.save(user.withPasswordHash(this.passwords.encode(password)).withEmailVerified(now()));
 		this.audit.record(AuditEventType.PASSWORD_SET, String.valueOf(user.getId()), "user:" + user.getId(), true,
-				"through the emailed link");
-		log.info("User {} set their password through the emailed link", user.getId());
+				replaced ? "through an emailed reset link; every token and session revoked"
+						: "through the emailed link");
+		if (replaced) {
+			this.events.publishEvent(new CredentialsReplaced(user.getId(), user.getEmail()));
+		}
+		log.info("User {} set their password through an emailed link", user.getId());
 		return user;
+	}
+
+	/**
+	 * Confirm the address with the token of the welcome email's confirmation link, as the
+	 * account's owner: the link proves the address, the caller's credential proves it is
+	 * the same person who chose the password (whoever signs up with someone else's
+	 * address cannot confirm it, and the address's owner cannot confirm a password they
+	 * did not choose).
+	 * @param token the token of the link
+	 * @param callerId the authenticated caller
+	 * @return the user, confirmed
+	 * @throws EmailLinkInvalidException if the token is unknown, used, expired or not the
+	 * caller's confirmation link
+	 */
+	@Transactional
+	public User confirmEmail(String token, long callerId) {
+		String owner = consume(token, EmailLinkInvalidException::confirmation);
+		if (!owner.equals(CONFIRMATION + callerId)) {
+			throw EmailLinkInvalidException.confirmation();
+		}
+		User user = get(callerId);
+		if (!user.isEmailVerified()) {
+			user = this.users.save(user.withEmailVerified(now()));
+			this.audit.record(AuditEventType.EMAIL_VERIFIED, String.valueOf(callerId), "user:" + callerId, true,
+					"through the welcome email's confirmation link");
+			log.info("User {} confirmed their address", callerId);
+		}
+		return user;
+	}
+
+	/**
+	 * Email the caller a new confirmation link, unless the address is proven already.
+	 * @param callerId the authenticated caller
+	 * @return whether a link was queued
+	 */
+	@Transactional
+	public boolean resendConfirmation(long callerId) {
+		User user = get(callerId);
+		if (user.isEmailVerified()) {
+			return false;
+		}
+		String link = link("/users/me/email-confirmation", CONFIRMATION + user.getId());
+		this.outbox.enqueue(new OutgoingEmail("users:confirmation:" + user.getId() + ":" + window(), user.getEmail(),
+				"Confirm your address for Bugtracker", """
+						Hello %s,
+
+						confirm that this address is yours within %s, signed in to your account, with this link
+						(it works once):
+						%s
+
+						-- Bugtracker
+						""".formatted(user.greetingName(), describe(this.properties.passwordLinkValidity()), link)));
+		return true;
+	}
+
+	/**
+	 * Email a password reset link to the address, if an account has it; say nothing
+	 * either way. At most one reset email per account per five minutes: a second request
+	 * in the same window fails with {@link DuplicateKeyException}, which the caller
+	 * answers exactly as it answers the first.
+	 * @param email an address, in any case
+	 */
+	@Transactional
+	public void requestPasswordReset(String email) {
+		Optional<User> found = this.users.findByEmail(EmailAddress.of(email).value());
+		if (found.isEmpty()) {
+			log.info("Password reset asked for an address without an account");
+			return;
+		}
+		User user = found.get();
+		String link = link("/users/password", String.valueOf(user.getId()));
+		this.outbox.enqueue(new OutgoingEmail("users:password-reset:" + user.getId() + ":" + window(), user.getEmail(),
+				"Reset your Bugtracker password", """
+						Hello %s,
+
+						someone, hopefully you, asked to reset the password of your Bugtracker account. Set a new
+						one within %s with this link (it works once). Setting it signs out every session and
+						revokes every personal access token of the account:
+						%s
+
+						If you did not ask, ignore this email: your password stays as it is.
+
+						-- Bugtracker
+						""".formatted(user.greetingName(), describe(this.properties.passwordLinkValidity()), link)));
+		this.audit.record(AuditEventType.PASSWORD_RESET_REQUESTED, "anonymous", "user:" + user.getId(), true, null);
+		log.info("Password reset link queued for user {}", user.getId());
 	}
 
 	/**
@@ -128,11 +236,11 @@ public class UserService {
 	/**
 	 * @param user a user
 	 * @return every role the user has: those granted, and ADMIN if configuration names
-	 * them
+	 * their address and they have proven it
 	 */
 	public Set<Role> rolesOf(User user) {
 		Set<Role> roles = EnumSet.copyOf(user.getGrantedRoles());
-		if (this.properties.isAdmin(user.getEmail())) {
+		if (user.isEmailVerified() && this.properties.isAdmin(user.getEmail())) {
 			roles.add(Role.ADMIN);
 		}
 		return roles;
@@ -177,18 +285,47 @@ public class UserService {
 				: this.users.findAll(pageable);
 	}
 
-	private String passwordLink(User user) {
-		OneTimeToken token = this.passwordLinks.generate(
-				new GenerateOneTimeTokenRequest(String.valueOf(user.getId()), this.properties.passwordLinkValidity()));
-		return this.properties.publicUrl().resolve("/users/password?token=" + token.getTokenValue()).toString();
+	private String consume(String token, Supplier<EmailLinkInvalidException> invalid) {
+		OneTimeToken used = this.passwordLinks.consume(OneTimeTokenAuthenticationToken.unauthenticated(token));
+		if (used == null) {
+			throw invalid.get();
+		}
+		return used.getUsername();
 	}
 
-	private String welcomeText(User user, String passwordLink) {
-		String password = (passwordLink == null) ? "" : """
+	private String link(String path, String owner) {
+		OneTimeToken token = this.passwordLinks
+			.generate(new GenerateOneTimeTokenRequest(owner, this.properties.passwordLinkValidity()));
+		return this.properties.publicUrl().resolve(path + "?token=" + token.getTokenValue()).toString();
+	}
 
-				Set your password within %s, with this link (it works once):
-				%s
-				""".formatted(describe(this.properties.passwordLinkValidity()), passwordLink);
+	private Instant now() {
+		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+	}
+
+	/** The five-minute window that the keys of resent links are unique in. */
+	private long window() {
+		return this.clock.instant().getEpochSecond() / 300;
+	}
+
+	private String welcomeText(User user) {
+		String link = user.hasPassword()
+				? """
+
+						Confirm that this address is yours within %s, signed in with the password you chose, with
+						this link (it works once):
+						%s
+
+						If you did not sign up, someone else used your address: reset the password
+						(POST /users/password/reset) to take the account over.
+						""".formatted(describe(this.properties.passwordLinkValidity()),
+						link("/users/me/email-confirmation", CONFIRMATION + user.getId()))
+				: """
+
+						Set your password within %s, with this link (it works once):
+						%s
+						""".formatted(describe(this.properties.passwordLinkValidity()),
+						link("/users/password", String.valueOf(user.getId())));
 		return """
 				Hello %s,
 
@@ -198,7 +335,7 @@ public class UserService {
 				Your user id is %d.
 				%s
 				-- Bugtracker
-				""".formatted(user.greetingName(), user.getId(), password);
+				""".formatted(user.greetingName(), user.getId(), link);
 	}
 
 	private static String describe(Duration duration) {
@@ -206,8 +343,8 @@ public class UserService {
 				: duration.toMinutes() + " minutes";
 	}
 
-	private OutgoingEmail welcomeEmail(User user, String passwordLink) {
-		String body = welcomeText(user, passwordLink);
+	private OutgoingEmail welcomeEmail(User user) {
+		String body = welcomeText(user);
 		return new OutgoingEmail("users:welcome:" + user.getId(), user.getEmail(), "Welcome to Bugtracker", body);
 	}
 

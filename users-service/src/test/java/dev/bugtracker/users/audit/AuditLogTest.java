@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.bugtracker.platform.test.EmbeddedPostgresTestConfiguration;
+import dev.bugtracker.users.user.UserTestData;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -165,6 +166,7 @@ class AuditLogTest {
 
 	private void registerAdmin() throws Exception {
 		send("POST", "/users", null, "{\"email\": \"" + ADMIN + "\", \"password\": \"" + PASSWORD + "\"}", null);
+		UserTestData.confirmAddress(this.jdbc, ADMIN);
 	}
 
 	private List<Map<String, Object>> entries(String query) throws Exception {

@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "eureka.client.enabled=false", "spring.grpc.client.channel.notificator.target=127.0.0.1:1",
-				"bugtracker.security.admins=Root@Example.com,boss@example.com",
+				"bugtracker.security.admins=Root@Example.com,boss@example.com,chief@example.com",
 				"bugtracker.security.public-url=https://bugs.example.com" })
 @Import(EmbeddedPostgresTestConfiguration.class)
 @ExtendWith(OutputCaptureExtension.class)
@@ -49,6 +49,9 @@ class AccountsTest {
 
 	private static final Pattern LINK = Pattern
 		.compile("(https://bugs\\.example\\.com/users/password\\?token=)([0-9a-f-]{36})");
+
+	private static final Pattern CONFIRMATION = Pattern
+		.compile("(https://bugs\\.example\\.com/users/me/email-confirmation\\?token=)([0-9a-f-]{36})");
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
@@ -80,7 +83,9 @@ class AccountsTest {
 		assertThat((String) JsonPath.read(me.body(), "$.email")).isEqualTo(email);
 		assertThat((List<String>) JsonPath.read(me.body(), "$.roles")).containsExactly("USER");
 		assertThat((Boolean) JsonPath.read(me.body(), "$.passwordSet")).isTrue();
-		assertThat(welcomeEmailOf(created)).doesNotContain("/users/password");
+		assertThat((Boolean) JsonPath.read(me.body(), "$.emailVerified")).isFalse();
+		assertThat(LINK.matcher(welcomeEmailOf(created)).find()).as("a set-password link").isFalse();
+		assertThat(CONFIRMATION.matcher(welcomeEmailOf(created)).find()).as("a confirmation link").isTrue();
 		assertThat(output.getAll()).doesNotContain(password);
 	}
 
@@ -166,7 +171,9 @@ class AccountsTest {
 		HttpResponse<String> set = setPassword(token, "a password of my own");
 
 		assertThat(set.statusCode()).as(set.body()).isEqualTo(204);
-		assertThat(get("/users/me", email, "a password of my own").statusCode()).isEqualTo(200);
+		HttpResponse<String> me = get("/users/me", email, "a password of my own");
+		assertThat(me.statusCode()).isEqualTo(200);
+		assertThat((Boolean) JsonPath.read(me.body(), "$.emailVerified")).as("the link proved the address").isTrue();
 		HttpResponse<String> again = setPassword(token, "someone else's password");
 		assertThat(again.statusCode()).isEqualTo(400);
 		assertThat(again.headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -219,7 +226,8 @@ class AccountsTest {
 	@Test
 	void configuredAdminsGrantAndRevokeRolesAndOthersCannot() throws Exception {
 		String root = "root@example.com";
-		post("/users", "{\"email\": \"" + root + "\", \"password\": \"the admin's password\"}");
+		String rootsLink = tokenOf(CONFIRMATION, welcomeEmailOf(
+				post("/users", "{\"email\": \"" + root + "\", \"password\": \"the admin's password\"}")));
 		String frank = unique("frank");
 		long frankId = id(post("/users", "{\"email\": \"" + frank + "\", \"password\": \"frank's password\"}"));
 
@@ -229,7 +237,12 @@ class AccountsTest {
 		assertThat((String) JsonPath.read(denied.body(), "$.detail")).isEqualTo("This needs the role ADMIN");
 
 		assertThat((List<String>) JsonPath.read(get("/users/me", root, "the admin's password").body(), "$.roles"))
-			.containsExactly("USER", "ADMIN");
+			.as("a configured address is no privilege until its owner proves it")
+			.containsExactly("USER");
+		HttpResponse<String> confirmed = confirm(rootsLink, root, "the admin's password");
+		assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(200);
+		assertThat((List<String>) JsonPath.read(confirmed.body(), "$.roles")).containsExactly("USER", "ADMIN");
+		assertThat((Boolean) JsonPath.read(confirmed.body(), "$.emailVerified")).isTrue();
 		HttpResponse<String> granted = send("PUT", "/users/" + frankId + "/roles/MAINTAINER", root,
 				"the admin's password");
 		assertThat(granted.statusCode()).as(granted.body()).isEqualTo(200);
@@ -243,6 +256,116 @@ class AccountsTest {
 		assertThat(unknownRole.statusCode()).isEqualTo(400);
 	}
 
+	/**
+	 * A stranger signs up first with an address that configuration makes admin: the
+	 * account is an ordinary one, its owner cannot confirm the address without the
+	 * stranger's password, and the address's real owner takes the account over with a
+	 * reset link, which cuts the stranger off (password, tokens) and makes the owner
+	 * admin.
+	 */
+	@Test
+	void whoeverSignsUpFirstWithAnAdminsAddressIsNoAdminAndTheOwnerTakesTheAccountBack() throws Exception {
+		String boss = "chief@example.com";
+		HttpResponse<String> squatted = post("/users",
+				"{\"email\": \"" + boss + "\", \"password\": \"the squatter's password\"}");
+		String confirmationLink = tokenOf(CONFIRMATION, welcomeEmailOf(squatted));
+		HttpResponse<String> me = get("/users/me", boss, "the squatter's password");
+		assertThat((List<String>) JsonPath.read(me.body(), "$.roles")).containsExactly("USER");
+		assertThat((Boolean) JsonPath.read(me.body(), "$.emailVerified")).isFalse();
+		assertThat(send("GET", "/auth/audit", boss, "the squatter's password").statusCode()).isEqualTo(403);
+		HttpResponse<String> pat = sendJson("POST", "/auth/tokens", boss, "the squatter's password",
+				"{\"name\": \"squat\", \"scopes\": [\"users:read\"], \"expiresInDays\": 30}");
+		assertThat(pat.statusCode()).as(pat.body()).isEqualTo(201);
+		String squattersToken = JsonPath.read(pat.body(), "$.token");
+
+		// The address's owner has the confirmation link, but not the password: the link
+		// alone confirms nothing.
+		HttpResponse<String> anonymous = post("/users/me/email-confirmation",
+				"{\"token\": \"" + confirmationLink + "\"}");
+		assertThat(anonymous.statusCode()).isEqualTo(401);
+		assertThat(post("/users", "{\"email\": \"" + boss + "\", \"password\": \"the owner's password\"}").statusCode())
+			.isEqualTo(409);
+
+		HttpResponse<String> asked = post("/users/password/reset", "{\"email\": \"Chief@Example.com\"}");
+		assertThat(asked.statusCode()).isEqualTo(202);
+		HttpResponse<String> reset = setPassword(tokenOf(LINK, resetEmailOf(id(squatted))), "the owner's password");
+		assertThat(reset.statusCode()).as(reset.body()).isEqualTo(204);
+
+		assertThat(get("/users/me", boss, "the squatter's password").statusCode()).isEqualTo(401);
+		assertThat(send("POST", "/internal/tokens/exchange", "Bearer " + squattersToken).statusCode())
+			.as("the squatter's personal access token")
+			.isEqualTo(401);
+		HttpResponse<String> owner = get("/users/me", boss, "the owner's password");
+		assertThat((List<String>) JsonPath.read(owner.body(), "$.roles")).containsExactly("USER", "ADMIN");
+		assertThat((Boolean) JsonPath.read(owner.body(), "$.emailVerified")).isTrue();
+	}
+
+	@Test
+	void aConfirmationLinkTakesTheAccountsOwnCredentialAndIsNoPasswordLink() throws Exception {
+		String grace = unique("grace");
+		String heidi = unique("heidi");
+		String gracesLink = tokenOf(CONFIRMATION,
+				welcomeEmailOf(post("/users", "{\"email\": \"" + grace + "\", \"password\": \"grace's password\"}")));
+		post("/users", "{\"email\": \"" + heidi + "\", \"password\": \"heidi's password\"}");
+
+		HttpResponse<String> asPassword = setPassword(gracesLink, "a password grace did not choose");
+		assertThat(asPassword.statusCode()).isEqualTo(400);
+		assertThat((String) JsonPath.read(asPassword.body(), "$.errors[0].field")).isEqualTo("token");
+		assertThat(get("/users/me", grace, "a password grace did not choose").statusCode()).isEqualTo(401);
+
+		HttpResponse<String> resent = send("POST", "/users/me/email-confirmation/resend", grace, "grace's password");
+		assertThat(resent.statusCode()).isEqualTo(202);
+		String newLink = tokenOf(CONFIRMATION, this.jdbc
+			.sql("select body from email_outbox where idempotency_key like 'users:confirmation:%' and recipient = ?")
+			.param(grace)
+			.query(String.class)
+			.single());
+		HttpResponse<String> byHeidi = confirm(newLink, heidi, "heidi's password");
+		assertThat(byHeidi.statusCode()).as("another account's link").isEqualTo(400);
+		assertThat((Boolean) JsonPath.read(get("/users/me", heidi, "heidi's password").body(), "$.emailVerified"))
+			.isFalse();
+
+		this.jdbc.sql("delete from email_outbox where recipient = ? and idempotency_key like 'users:confirmation:%'")
+			.param(grace)
+			.update();
+		send("POST", "/users/me/email-confirmation/resend", grace, "grace's password");
+		String thirdLink = tokenOf(CONFIRMATION, this.jdbc
+			.sql("select body from email_outbox where idempotency_key like 'users:confirmation:%' and recipient = ?")
+			.param(grace)
+			.query(String.class)
+			.single());
+		HttpResponse<String> confirmed = confirm(thirdLink, grace, "grace's password");
+		assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(200);
+		assertThat((Boolean) JsonPath.read(confirmed.body(), "$.emailVerified")).isTrue();
+		assertThat(send("POST", "/users/me/email-confirmation/resend", grace, "grace's password").statusCode())
+			.as("nothing to confirm any more")
+			.isEqualTo(204);
+	}
+
+	@Test
+	void askingForAResetSaysTheSameWhetherTheAddressIsRegisteredOrNot() throws Exception {
+		String ivan = unique("ivan");
+		long ivanId = id(post("/users", "{\"email\": \"" + ivan + "\", \"password\": \"ivan's password\"}"));
+
+		List<HttpResponse<String>> answers = List.of(post("/users/password/reset", "{\"email\": \"" + ivan + "\"}"),
+				post("/users/password/reset", "{\"email\": \"" + unique("nobody") + "\"}"),
+				post("/users/password/reset", "{\"email\": \"" + ivan + "\"}"));
+
+		for (HttpResponse<String> answer : answers) {
+			assertThat(answer.statusCode()).isEqualTo(202);
+			assertThat(answer.body()).isEmpty();
+			assertThat(answer.headers().firstValue("Content-Type")).isEmpty();
+		}
+		assertThat(this.jdbc.sql("select count(*) from email_outbox where idempotency_key like ?")
+			.param("users:password-reset:" + ivanId + ":%")
+			.query(Long.class)
+			.single()).as("reset emails for one account in five minutes").isEqualTo(1);
+		HttpResponse<String> invalid = post("/users/password/reset", "{\"email\": \"not an address\"}");
+		assertThat(invalid.statusCode()).isEqualTo(400);
+		assertThat((String) JsonPath.read(invalid.body(), "$.errors[0].field")).isEqualTo("email");
+		assertThat(get("/users/me", ivan, "ivan's password").statusCode()).as("asking changes nothing").isEqualTo(200);
+	}
+
 	private String welcomeEmailOf(HttpResponse<String> created) {
 		long id = id(created);
 		return this.jdbc.sql("select body from email_outbox where idempotency_key = ?")
@@ -251,8 +374,19 @@ class AccountsTest {
 			.single();
 	}
 
+	private String resetEmailOf(long id) {
+		return this.jdbc.sql("select body from email_outbox where idempotency_key like ?")
+			.param("users:password-reset:" + id + ":%")
+			.query(String.class)
+			.single();
+	}
+
 	private static String tokenOf(String email) {
-		Matcher link = LINK.matcher(email);
+		return tokenOf(LINK, email);
+	}
+
+	private static String tokenOf(Pattern pattern, String email) {
+		Matcher link = pattern.matcher(email);
 		assertThat(link.find()).as(email).isTrue();
 		return link.group(2);
 	}
@@ -264,6 +398,28 @@ class AccountsTest {
 
 	private HttpResponse<String> setPassword(String token, String password) throws Exception {
 		return post("/users/password", "{\"token\": \"" + token + "\", \"password\": \"" + password + "\"}");
+	}
+
+	private HttpResponse<String> confirm(String token, String email, String password) throws Exception {
+		return sendJson("POST", "/users/me/email-confirmation", email, password, "{\"token\": \"" + token + "\"}");
+	}
+
+	private HttpResponse<String> sendJson(String method, String path, String email, String password, String json)
+			throws Exception {
+		return this.http.send(HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "application/json")
+			.header("Authorization",
+					"Basic " + Base64.getEncoder()
+						.encodeToString((email + ":" + password).getBytes(StandardCharsets.UTF_8)))
+			.method(method, BodyPublishers.ofString(json))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private HttpResponse<String> send(String method, String path, String authorization) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(uri(path))
+			.header("Authorization", authorization)
+			.method(method, BodyPublishers.noBody())
+			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private HttpResponse<String> post(String path, String json) throws Exception {

@@ -22,12 +22,15 @@ import java.util.stream.Collectors;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.bugtracker.platform.test.EmbeddedPostgresTestConfiguration;
+import dev.bugtracker.users.user.UserTestData;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "eureka.client.enabled=false", "spring.grpc.client.channel.notificator.target=127.0.0.1:1",
-				"bugtracker.security.admins=Root@Example.com,boss@example.com",
+				"bugtracker.security.admins=Root@Example.com,boss@example.com,chief@example.com",
 				"bugtracker.security.public-url=https://bugs.example.com" })
 @Import(EmbeddedPostgresTestConfiguration.class)
 class AuthorizationServerTest {
@@ -48,6 +51,9 @@ class AuthorizationServerTest {
 
 	@LocalServerPort
 	private int port;
+
+	@Autowired
+	private JdbcClient jdbc;
 
 	private final CookieManager cookies = new CookieManager();
 
@@ -138,6 +144,9 @@ class AuthorizationServerTest {
 		HttpResponse<String> created = post("/users", "application/json",
 				"{\"email\": \"" + email + "\", \"password\": \"" + password + "\"}");
 		assertThat(created.statusCode()).as(created.body()).isIn(201, 409);
+		// A configured admin, once the address is proven (AccountsTest proves it through
+		// the emailed link).
+		UserTestData.confirmAddress(this.jdbc, email);
 		long userId = ((Number) JsonPath.read(
 				this.http
 					.send(HttpRequest.newBuilder(uri("/users/me"))

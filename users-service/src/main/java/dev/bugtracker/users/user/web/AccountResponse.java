@@ -15,13 +15,15 @@ import dev.bugtracker.users.user.User;
  * @param createdAt when the user registered
  * @param roles every role the user has
  * @param passwordSet whether the user has set a password
+ * @param emailVerified whether the user has proven the address (the welcome email's
+ * confirmation link, or a set-password link)
  */
 record AccountResponse(long id, String email, String displayName, Instant createdAt, Set<Role> roles,
-		boolean passwordSet) {
+		boolean passwordSet, boolean emailVerified) {
 
 	static AccountResponse of(User user, Set<Role> roles) {
 		return new AccountResponse(user.getId(), user.getEmail(), user.getDisplayName(), user.getCreatedAt(), roles,
-				user.hasPassword());
+				user.hasPassword(), user.isEmailVerified());
 	}
 
 }

@@ -13,6 +13,7 @@ import dev.bugtracker.users.user.User;
 import dev.bugtracker.users.user.UserService;
 import dev.bugtracker.platform.web.Paging;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.web.PagedModel;
@@ -79,6 +80,53 @@ class UserController {
 	ResponseEntity<Void> setPassword(@Valid @RequestBody SetPasswordRequest request) {
 		this.users.setPassword(request.token(), PasswordRules.encodable(request.password()));
 		return ResponseEntity.noContent().build();
+	}
+
+	/**
+	 * Ask for a password reset link by email. The answer is the same whether an account
+	 * has the address or not, and whether a link was sent in the last five minutes or
+	 * not: it tells a stranger nothing.
+	 * @param request the address
+	 * @return 202
+	 */
+	@PostMapping(path = "/password/reset", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<Void> resetPassword(@Valid @RequestBody PasswordResetRequest request) {
+		try {
+			this.users.requestPasswordReset(request.email());
+		}
+		catch (DuplicateKeyException ex) {
+			// A reset email for this account is queued already in this five-minute
+			// window.
+		}
+		return ResponseEntity.accepted().build();
+	}
+
+	/**
+	 * Confirm the caller's address with the token of the welcome email's link.
+	 * @param request the token
+	 * @param caller who is authenticated: the account the link was sent for
+	 * @return the account, now with its address proven
+	 */
+	@PostMapping(path = "/me/email-confirmation", consumes = MediaType.APPLICATION_JSON_VALUE)
+	AccountResponse confirmEmail(@Valid @RequestBody EmailConfirmationRequest request, Principal caller) {
+		User user = this.users.confirmEmail(request.token(), this.callers.idOf(caller));
+		return AccountResponse.of(user, this.users.rolesOf(user));
+	}
+
+	/**
+	 * Email the caller a new confirmation link (at most one per five minutes).
+	 * @param caller who is authenticated
+	 * @return 202 if a link is on its way, 204 if the address is proven already
+	 */
+	@PostMapping("/me/email-confirmation/resend")
+	ResponseEntity<Void> resendConfirmation(Principal caller) {
+		try {
+			return this.users.resendConfirmation(this.callers.idOf(caller)) ? ResponseEntity.accepted().build()
+					: ResponseEntity.noContent().build();
+		}
+		catch (DuplicateKeyException ex) {
+			return ResponseEntity.accepted().build();
+		}
 	}
 
 	/**

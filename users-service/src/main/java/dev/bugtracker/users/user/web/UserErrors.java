@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.bugtracker.users.user.EmailAlreadyRegisteredException;
-import dev.bugtracker.users.user.PasswordLinkInvalidException;
+import dev.bugtracker.users.user.EmailLinkInvalidException;
 import dev.bugtracker.users.user.UserNotFoundException;
 
 import org.springframework.core.Ordered;
@@ -31,9 +31,9 @@ class UserErrors {
 	}
 
 	@ExceptionHandler
-	ProblemDetail invalidLink(PasswordLinkInvalidException ex) {
+	ProblemDetail invalidLink(EmailLinkInvalidException ex) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
-		problem.setTitle("Invalid password link");
+		problem.setTitle(ex.getTitle());
 		problem.setProperty("errors", List.of(Map.of("field", "token", "message", "is unknown, used or expired")));
 		return problem;
 	}

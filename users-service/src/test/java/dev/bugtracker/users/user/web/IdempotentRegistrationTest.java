@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.bugtracker.platform.test.EmbeddedPostgresTestConfiguration;
+import dev.bugtracker.users.user.UserTestData;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -170,6 +171,7 @@ class IdempotentRegistrationTest {
 	@Test
 	void anAdminsStoredAnswerIsNotReplayedToAUserWhoMayNotMakeTheChange() throws Exception {
 		signUp("admin-idem@example.com");
+		UserTestData.confirmAddress(this.jdbc, "admin-idem@example.com");
 		signUp("dan-idem@example.com");
 		long dan = this.jdbc.sql("select id from users where email = 'dan-idem@example.com'")
 			.query(Long.class)

@@ -11,6 +11,9 @@
 #   scripts/observability.sh render DIR [options]
 #       write DIR/prometheus.yml, DIR/rules/, DIR/alertmanager.yml for a local stack:
 #       --registry URL          the Eureka server (default http://127.0.0.1:8761)
+#       --registry-password-file FILE
+#                               the registry's read-only password (user "reader"), where it takes
+#                               credentials; without it, none are sent (the local registry is open)
 #       --alertmanager H:P      where Prometheus sends alerts (default 127.0.0.1:9093)
 #       --smtp H:P              where Alertmanager sends email (default 127.0.0.1:2525)
 #       --interval DUR          scrape, discovery and rule evaluation interval (default 5s)
@@ -55,11 +58,12 @@ cmd_render() {
   [ -n "$dir" ] || die "usage: render DIR [options]"
   shift
   local registry=http://127.0.0.1:8761 alertmanager=127.0.0.1:9093 smtp=127.0.0.1:2525 interval=5s
-  local rule_for='' group_wait='' settings=()
+  local rule_for='' group_wait='' settings=() password_file=''
   while [ $# -gt 0 ]; do
     [ $# -ge 2 ] || die "$1 needs a value"
     case $1 in
       --registry) registry=${2%/} ;;
+      --registry-password-file) password_file=$2 ;;
       --alertmanager) alertmanager=$2 ;;
       --smtp) smtp=$2 ;;
       --interval) interval=$2 ;;
@@ -72,11 +76,17 @@ cmd_render() {
   done
   local registry_host=${registry#*://}
   mkdir -p "$dir/rules"
-  # The local registry is open (it binds 127.0.0.1 only): no credentials, so no basic_auth blocks.
+  # The local registry is open (it binds 127.0.0.1 only): no credentials, so no basic_auth blocks;
+  # one that takes them is read with the reader's password file.
+  local auth_edit=(-e '/^ *basic_auth:/,/^ *password_file:/d')
+  if [ -n "$password_file" ]; then
+    [ -r "$password_file" ] || die "cannot read $password_file"
+    auth_edit=(-e "s|^( *)password_file: .*|\1password_file: $password_file|")
+  fi
   sed -E -e "s|http://registry:8761/eureka|$registry/eureka|" \
     -e "s|'registry:8081'|'$registry_host'|" \
     -e "s|'alertmanager:9093'|'$alertmanager'|" \
-    -e '/^ *basic_auth:/,/^ *password_file:/d' \
+    "${auth_edit[@]}" \
     -e "s#^( *)(scrape_interval|scrape_timeout|evaluation_interval|refresh_interval): .*#\1\2: $interval#" \
     "$CONFIG/prometheus/prometheus.yml" >"$dir/prometheus.yml"
   cp "$CONFIG"/prometheus/rules/*.yml "$dir/rules/"

@@ -80,10 +80,14 @@ final class Observability implements AutoCloseable {
 	Observability(Stack stack, String... renderOptions) throws IOException, InterruptedException {
 		this.directory = stack.workdir.resolve("observability-" + System.currentTimeMillis());
 		Path root = Path.of(System.getProperty("bugtracker.root", ".."));
-		List<String> render = new ArrayList<>(List.of(root.resolve("scripts/observability.sh").toString(), "render",
-				this.directory.toString(), "--registry", "http://127.0.0.1:" + stack.registryPort, "--alertmanager",
-				"127.0.0.1:" + this.alertmanagerPort, "--smtp", "127.0.0.1:" + this.smtpSetup.getPort(), "--interval",
-				"1s", "--group-wait", "1s"));
+		Files.createDirectories(this.directory);
+		Path readerPassword = this.directory.resolve("registry-reader-password");
+		Files.writeString(readerPassword, Stack.REGISTRY_READER_PASSWORD);
+		List<String> render = new ArrayList<>(
+				List.of(root.resolve("scripts/observability.sh").toString(), "render", this.directory.toString(),
+						"--registry", "http://127.0.0.1:" + stack.registryPort, "--registry-password-file",
+						readerPassword.toString(), "--alertmanager", "127.0.0.1:" + this.alertmanagerPort, "--smtp",
+						"127.0.0.1:" + this.smtpSetup.getPort(), "--interval", "1s", "--group-wait", "1s"));
 		render.addAll(List.of(renderOptions));
 		Process rendering = new ProcessBuilder(render).redirectErrorStream(true).start();
 		String output = new String(rendering.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

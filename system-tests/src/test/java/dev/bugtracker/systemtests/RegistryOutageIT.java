@@ -54,7 +54,7 @@ class RegistryOutageIT {
 		assertThat(load.failures()).as("requests that failed without the registry: %s", summary).isEmpty();
 		assertThat(load.succeeded()).isGreaterThan(60);
 		stack.await(Duration.ofSeconds(30), "every service is registered again", () -> {
-			HttpResponse<String> apps = stack.get(stack.registryPort, "/eureka/apps");
+			HttpResponse<String> apps = stack.registry("/eureka/apps");
 			List<String> names = JsonPath.read(apps.body(), "$.applications.application[*].name");
 			return names.containsAll(Stack.APPLICATIONS);
 		});

@@ -106,8 +106,9 @@ class RegistryPeersIT {
 			withoutPassword.stop();
 		}
 		String password = java.util.UUID.randomUUID().toString();
+		String readerPassword = java.util.UUID.randomUUID().toString();
 		ServiceProcess registry = new ServiceProcess("registry-with-credentials", jar, workdir,
-				Map.of("EUREKA_PASSWORD", password), arguments);
+				Map.of("EUREKA_PASSWORD", password, "EUREKA_READER_PASSWORD", readerPassword), arguments);
 		try {
 			registry.start();
 			awaitUp(registry, managementPort);
@@ -130,6 +131,19 @@ class RegistryPeersIT {
 			assertThat(status(port, "/eureka/apps/USERS-SERVICE", basic("eureka", password))).isEqualTo(200);
 			assertThat(status(port, "/eureka/apps", null)).as("reading without credentials").isEqualTo(401);
 			assertThat(status(port, "/", null)).as("the dashboard without credentials").isEqualTo(401);
+			// The read-only credentials (Prometheus') read, and change nothing.
+			String reader = basic("reader", readerPassword);
+			assertThat(status(port, "/eureka/apps/USERS-SERVICE", reader)).as("reading as the reader").isEqualTo(200);
+			assertThat(status(port, "/", reader)).as("the dashboard as the reader").isEqualTo(200);
+			assertThat(status(managementPort, "/actuator/metrics", reader)).as("metrics as the reader").isEqualTo(200);
+			assertThat(register(port, "INTRUDER", reader)).as("registering as the reader").isEqualTo(403);
+			assertThat(send(HttpRequest.newBuilder(uri(port, "/eureka/apps/USERS-SERVICE/USERS-SERVICE:1"))
+				.header("Authorization", reader)
+				.DELETE()).statusCode()).as("deregistering as the reader").isEqualTo(403);
+			assertThat(send(HttpRequest.newBuilder(uri(port, "/eureka/apps/USERS-SERVICE/USERS-SERVICE:1"))
+				.header("Authorization", basic("reader", password))
+				.DELETE()).statusCode()).as("the reader with the services' password").isEqualTo(401);
+			assertThat(status(port, "/eureka/apps/USERS-SERVICE", reader)).as("still registered").isEqualTo(200);
 		}
 		finally {
 			registry.signalStop();

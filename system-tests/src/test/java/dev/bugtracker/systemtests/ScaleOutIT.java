@@ -162,7 +162,7 @@ class ScaleOutIT {
 	 * The status that the registry gives an instance, or {@code null} if it lists none.
 	 */
 	private static String registryStatus(Stack stack, String instanceId) {
-		HttpResponse<String> app = stack.get(stack.registryPort, "/eureka/apps/USERS-SERVICE");
+		HttpResponse<String> app = stack.registry("/eureka/apps/USERS-SERVICE");
 		if (app.statusCode() != 200) {
 			return null;
 		}

@@ -382,7 +382,7 @@ class SecurityMatrixIT {
 	 * An RS256 JWT with the claims of the authorization server's access tokens, signed
 	 * with the given key.
 	 */
-	private static String bearer(String kid, PrivateKey key, String issuer, long subject, List<String> roles,
+	static String bearer(String kid, PrivateKey key, String issuer, long subject, List<String> roles,
 			List<String> scopes, Instant issuedAt, Instant expiresAt) throws Exception {
 		String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"" + kid + "\"}";
 		String claims = "{\"iss\":\"" + issuer + "\",\"sub\":\"" + subject + "\",\"iat\":" + issuedAt.getEpochSecond()

@@ -47,6 +47,20 @@ final class Stack implements AutoCloseable {
 	static final String IDEMPOTENCY_SECRET = java.util.UUID.randomUUID().toString();
 
 	/**
+	 * The registry's passwords: the services' (they register with it) and the read-only
+	 * one (Prometheus, and the tests, read with it). The stack's registry takes
+	 * credentials, as in docker and k8s, so that a rogue registration meets what it meets
+	 * in production.
+	 */
+	static final String REGISTRY_PASSWORD = java.util.UUID.randomUUID().toString();
+
+	static final String REGISTRY_READER_PASSWORD = java.util.UUID.randomUUID().toString();
+
+	/** The {@code Authorization} header of the registry's read-only credentials. */
+	static final String REGISTRY_READER = "Basic " + Base64.getEncoder()
+		.encodeToString(("reader:" + REGISTRY_READER_PASSWORD).getBytes(StandardCharsets.UTF_8));
+
+	/**
 	 * users-service instances read the signing keys every 5 s (30 s by default), so that
 	 * KeyRotationIT can publish a key 15 s ahead.
 	 */
@@ -120,7 +134,8 @@ final class Stack implements AutoCloseable {
 			throw new IOException("Could not create the services' databases", ex);
 		}
 		Map<String, String> env = environment();
-		this.registry = service(root, version, "registry", env, this.registryPort);
+		this.registry = service(root, version, "registry", env, this.registryPort,
+				"--bugtracker.registry.credentials-required=true");
 		this.notificator = service(root, version, "notificator-service", env, this.notificatorPort,
 				"--spring.grpc.server.port=" + this.notificatorGrpcPort, database("notificator"));
 		this.users = service(root, version, "users-service", env, this.usersPort,
@@ -287,7 +302,7 @@ final class Stack implements AutoCloseable {
 
 	/** The instance ids that the registry lists for an application. */
 	List<String> registeredInstances(String application) {
-		HttpResponse<String> app = get(this.registryPort, "/eureka/apps/" + application);
+		HttpResponse<String> app = registry("/eureka/apps/" + application);
 		if (app.statusCode() == 404) {
 			return List.of();
 		}
@@ -327,7 +342,9 @@ final class Stack implements AutoCloseable {
 	 * to send spans.
 	 */
 	private Map<String, String> environment() {
-		return Map.of("EUREKA_URL", "http://127.0.0.1:" + this.registryPort + "/eureka/", "PUBLIC_URL",
+		return Map.of("EUREKA_URL",
+				"http://eureka:" + REGISTRY_PASSWORD + "@127.0.0.1:" + this.registryPort + "/eureka/",
+				"EUREKA_PASSWORD", REGISTRY_PASSWORD, "EUREKA_READER_PASSWORD", REGISTRY_READER_PASSWORD, "PUBLIC_URL",
 				"http://127.0.0.1:" + this.gatewayPort, "BUGS_SERVICE_CLIENT_SECRET", CLIENT_SECRET,
 				"IDEMPOTENCY_SECRET", IDEMPOTENCY_SECRET, "MANAGEMENT_TRACING_EXPORT_ZIPKIN_ENABLED", "true",
 				"MANAGEMENT_TRACING_EXPORT_ZIPKIN_ENDPOINT", "http://127.0.0.1:" + this.zipkinPort + "/api/v2/spans");
@@ -511,6 +528,17 @@ final class Stack implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * @param path a path of the registry
+	 * @return its answer to a GET with the read-only credentials
+	 */
+	HttpResponse<String> registry(String path) {
+		return send(HttpRequest.newBuilder(uri(this.registryPort, path))
+			.header("Accept", "application/json")
+			.header("Authorization", REGISTRY_READER)
+			.GET());
+	}
+
 	HttpResponse<String> get(int port, String path) {
 		return send(HttpRequest.newBuilder(uri(port, path)).header("Accept", "application/json").GET());
 	}
@@ -574,7 +602,12 @@ final class Stack implements AutoCloseable {
 
 	/** A service's Prometheus scrape. */
 	String prometheus(int port) {
-		return send(HttpRequest.newBuilder(uri(port, "/actuator/prometheus")).header("Accept", "text/plain")).body();
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(port, "/actuator/prometheus"))
+			.header("Accept", "text/plain");
+		if (port == this.registryPort) {
+			request.header("Authorization", REGISTRY_READER);
+		}
+		return send(request).body();
 	}
 
 	/** Whether a service's Resilience4j circuit breaker is closed, by its own metrics. */

@@ -29,11 +29,15 @@ class WalkingSkeletonIT {
 	@Order(1)
 	void registryListsEveryService(Stack stack) {
 		stack.await(Duration.ofSeconds(30), "every service is registered", () -> {
-			HttpResponse<String> apps = stack.get(stack.registryPort, "/eureka/apps");
+			HttpResponse<String> apps = stack.registry("/eureka/apps");
 			List<String> names = JsonPath.read(apps.body(), "$.applications.application[*].name");
 			return names.containsAll(Stack.APPLICATIONS);
 		});
-		HttpResponse<String> dashboard = stack.send(HttpRequest.newBuilder(stack.uri(stack.registryPort, "/")));
+		assertThat(stack.send(HttpRequest.newBuilder(stack.uri(stack.registryPort, "/"))).statusCode())
+			.as("the dashboard without credentials")
+			.isEqualTo(401);
+		HttpResponse<String> dashboard = stack.send(HttpRequest.newBuilder(stack.uri(stack.registryPort, "/"))
+			.header("Authorization", Stack.REGISTRY_READER));
 		assertThat(dashboard.statusCode()).isEqualTo(200);
 		assertThat(dashboard.body()).contains("USERS-SERVICE", "NOTIFICATOR-SERVICE");
 	}

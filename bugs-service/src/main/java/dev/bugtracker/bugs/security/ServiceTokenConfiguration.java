@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
+import dev.bugtracker.platform.security.AccessTokenDecoders;
 import dev.bugtracker.platform.security.Secrets;
 import dev.bugtracker.platform.security.ServiceTokens;
 
@@ -28,8 +29,11 @@ import org.springframework.web.client.RestClient;
  * bugs-service as an OAuth2 client of users-service's authorization server: the client
  * {@code bugs-service} (secret {@code BUGS_SERVICE_CLIENT_SECRET}, required), scopes
  * {@code users:lookup} (the internal users lookups) and {@code notifications:send} (gRPC
- * to notificator). The token endpoint is reached through the registry, like any call to
- * users-service.
+ * to notificator). The token endpoint, where the secret is sent, is
+ * {@code bugtracker.security.authorization-server-url} plus {@code /oauth2/token} where
+ * that is set (k8s: users-service's Kubernetes Service, so that no registration in the
+ * Eureka registry decides where the secret goes), and otherwise reached through the
+ * registry, like any call to users-service.
  */
 @Configuration(proxyBeanMethods = false)
 class ServiceTokenConfiguration {
@@ -39,21 +43,23 @@ class ServiceTokenConfiguration {
 		String secret = Secrets.require(environment, "bugtracker.security.clients.bugs-service-secret",
 				"BUGS_SERVICE_CLIENT_SECRET",
 				"the secret bugs-service authenticates with at the authorization server (users-service)");
+		String server = AccessTokenDecoders.authorizationServer(environment);
 		ClientRegistration registration = ClientRegistration.withRegistrationId(ClientCredentialsTokens.REGISTRATION)
 			.clientId("bugs-service")
 			.clientSecret(secret)
 			.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
 			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
 			.scope("users:lookup", "notifications:send")
-			.tokenUri("http://users-service/oauth2/token")
+			.tokenUri((server != null) ? server + "/oauth2/token" : "http://users-service/oauth2/token")
 			.build();
 		SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
 		requests.setConnectTimeout(Duration.ofSeconds(1));
 		requests.setReadTimeout(Duration.ofSeconds(2));
 		SimpleAsyncTaskExecutor renewals = new SimpleAsyncTaskExecutor("service-token-");
 		renewals.setDaemon(true);
-		return new ClientCredentialsTokens(registration, tokenResponseClient(requests, loadBalancer), Clock.systemUTC(),
-				renewals);
+		RestClientClientCredentialsTokenResponseClient tokenEndpoint = (server != null) ? tokenResponseClient(requests)
+				: tokenResponseClient(requests, loadBalancer);
+		return new ClientCredentialsTokens(registration, tokenEndpoint, Clock.systemUTC(), renewals);
 	}
 
 	/**

@@ -24,11 +24,15 @@ import org.springframework.web.client.RestTemplate;
  * Decoders of the access tokens of users-service's authorization server, for the services
  * that accept them (bugs-service over HTTP, notificator over gRPC).
  * <p>
- * The keys are fetched from {@code bugtracker.security.jwk-set-uri} (by default
- * users-service's JWKS, through the registry: any instance, they share the keys) and
- * cached; a token signed by a key not seen yet makes the decoder fetch them again
- * (users-service publishes a new key an hour before it signs with it). A failed fetch is
- * made once more at another instance ({@link #keySource}). A token must name
+ * The keys are fetched from {@code bugtracker.security.authorization-server-url} plus
+ * {@code /oauth2/jwks} where that is set (the k8s profile: users-service's Kubernetes
+ * Service, so that no registration in the Eureka registry decides which keys a service
+ * trusts), and otherwise from {@code bugtracker.security.jwk-set-uri} (by default
+ * users-service's JWKS through the registry, whose registrations take the services'
+ * credentials in docker and k8s: any instance, they share the keys); they are cached; a
+ * token signed by a key not seen yet makes the decoder fetch them again (users-service
+ * publishes a new key an hour before it signs with it). A failed fetch is made once more
+ * at another instance ({@link #keySource}). A token must name
  * {@code bugtracker.security.public-url} as its issuer, and not be expired. A token
  * accepted once is remembered until it expires ({@link CachingJwtDecoder}).
  */
@@ -66,13 +70,47 @@ public final class AccessTokenDecoders {
 		requests.setConnectTimeout(Duration.ofSeconds(1));
 		requests.setReadTimeout(Duration.ofSeconds(2));
 		RestTemplate keys = new RestTemplate(requests);
-		keys.getInterceptors().add(loadBalancer);
-		NimbusJwtDecoder decoder = NimbusJwtDecoder
-			.withJwkSource(
-					keySource(environment.getProperty("bugtracker.security.jwk-set-uri", DEFAULT_JWK_SET_URI), keys))
-			.build();
+		String server = authorizationServer(environment);
+		String jwkSetUri;
+		if (server != null) {
+			jwkSetUri = server + "/oauth2/jwks";
+		}
+		else {
+			keys.getInterceptors().add(loadBalancer);
+			jwkSetUri = environment.getProperty("bugtracker.security.jwk-set-uri", DEFAULT_JWK_SET_URI);
+		}
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(keySource(jwkSetUri, keys)).build();
 		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<Jwt>(JwtValidators.createDefaultWithIssuer(issuer)));
 		return cached(decoder);
+	}
+
+	/**
+	 * @param environment a service's environment
+	 * @return {@code bugtracker.security.authorization-server-url} without a trailing
+	 * slash: a fixed address of users-service's authorization server, reached without the
+	 * registry; or null where it is not set (the registry's users-service instances are
+	 * used)
+	 * @throws IllegalStateException if it is set but not an absolute http(s) URL
+	 */
+	public static String authorizationServer(Environment environment) {
+		String server = environment.getProperty("bugtracker.security.authorization-server-url");
+		if (server == null || server.isBlank()) {
+			return null;
+		}
+		URI uri;
+		try {
+			uri = URI.create(server.strip());
+		}
+		catch (IllegalArgumentException ex) {
+			uri = null;
+		}
+		if (uri == null || uri.getHost() == null
+				|| !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+			throw new IllegalStateException("bugtracker.security.authorization-server-url (AUTHORIZATION_SERVER_URL) "
+					+ "is not an absolute http(s) URL: " + server);
+		}
+		String value = uri.toString();
+		return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
 	}
 
 	/**

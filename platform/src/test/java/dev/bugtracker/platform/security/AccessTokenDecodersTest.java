@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.http.client.support.HttpRequestWrapper;
+import org.springframework.mock.env.MockEnvironment;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
@@ -44,6 +45,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * standing in for users-service instances, chosen in turn as the load balancer does.
  */
 class AccessTokenDecodersTest {
+
+	private static final String ISSUER = "https://bugs.example.com";
 
 	private final RSAKey key = generate();
 
@@ -126,6 +129,43 @@ class AccessTokenDecodersTest {
 	}
 
 	/**
+	 * With a fixed address of the authorization server, the keys come from there: a
+	 * registration in the registry (here, a load balancer that would send the fetch to a
+	 * rogue's keys) decides nothing, and is never asked.
+	 */
+	@Test
+	void withTheAuthorizationServersAddressSetTheKeysComeFromThereAndNeverThroughTheRegistry() throws Exception {
+		RSAKey rogue = new RSAKeyGenerator(2048).keyID(this.key.getKeyID()).generate();
+		AtomicInteger balanced = new AtomicInteger();
+		ClientHttpRequestInterceptor registry = (request, body, execution) -> {
+			balanced.incrementAndGet();
+			throw new IllegalStateException("the registry was asked where the keys are");
+		};
+		MockEnvironment environment = new MockEnvironment().withProperty("bugtracker.security.public-url", ISSUER)
+			.withProperty("bugtracker.security.authorization-server-url",
+					"http://127.0.0.1:" + this.keys.getAddress().getPort() + "/");
+		JwtDecoder decoder = AccessTokenDecoders.fromAuthorizationServer(environment, registry);
+
+		assertThat(decoder.decode(token(this.key)).getSubject()).isEqualTo("42");
+		assertThatExceptionOfType(BadJwtException.class).as("a token signed by a key that the server does not publish")
+			.isThrownBy(() -> decoder.decode(token(rogue)));
+		assertThat(balanced).hasValue(0);
+		assertThat(this.fetches.get()).isPositive();
+	}
+
+	@Test
+	void anAuthorizationServerAddressThatIsNoHttpUrlIsRefusedAtStart() {
+		for (String wrong : List.of("users-service:8800", "ftp://users-service/", "lb://users-service")) {
+			MockEnvironment environment = new MockEnvironment().withProperty("bugtracker.security.public-url", ISSUER)
+				.withProperty("bugtracker.security.authorization-server-url", wrong);
+			assertThatExceptionOfType(IllegalStateException.class)
+				.isThrownBy(() -> AccessTokenDecoders.fromAuthorizationServer(environment,
+						(request, body, execution) -> execution.execute(request, body)))
+				.withMessageContaining("AUTHORIZATION_SERVER_URL");
+		}
+	}
+
+	/**
 	 * A decoder whose key fetches go to the given ports in turn, as the load balancer's
 	 * round robin would send them to the instances.
 	 */
@@ -152,12 +192,17 @@ class AccessTokenDecodersTest {
 	}
 
 	private String token() throws Exception {
-		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(this.key.getKeyID()).build(),
+		return token(this.key);
+	}
+
+	private static String token(RSAKey signer) throws Exception {
+		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signer.getKeyID()).build(),
 				new JWTClaimsSet.Builder().subject("42")
+					.issuer(ISSUER)
 					.issueTime(new Date())
 					.expirationTime(Date.from(Instant.now().plusSeconds(300)))
 					.build());
-		jwt.sign(new RSASSASigner(this.key));
+		jwt.sign(new RSASSASigner(signer));
 		return jwt.serialize();
 	}
 

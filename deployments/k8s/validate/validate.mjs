@@ -44,6 +44,10 @@ for (const workload of workloads) {
     if (!container.livenessProbe) problems.push(`${c}: no liveness probe`);
     if (container.securityContext?.readOnlyRootFilesystem !== true) problems.push(`${c}: root filesystem is writable`);
     if (container.securityContext?.allowPrivilegeEscalation !== false) problems.push(`${c}: privilege escalation allowed`);
+    // A patch that replaces an environment entry by its index (the production component's
+    // EUREKA_URL) silently doubles a variable when the base's order changes.
+    const names = (container.env ?? []).map((env) => env.name);
+    for (const duplicate of new Set(names.filter((n, i) => names.indexOf(n) !== i))) problems.push(`${c}: ${duplicate} is set twice`);
     if (container.image?.startsWith("bugtracker/")) {
       if (!container.startupProbe) problems.push(`${c}: no startup probe`);
       for (const probe of [container.startupProbe, container.livenessProbe, container.readinessProbe]) {

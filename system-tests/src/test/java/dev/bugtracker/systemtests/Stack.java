@@ -56,6 +56,13 @@ final class Stack implements AutoCloseable {
 
 	static final String REGISTRY_READER_PASSWORD = java.util.UUID.randomUUID().toString();
 
+	/**
+	 * The address of the one proxy in front of the stack's gateway that it trusts
+	 * (TrustedProxyIT's nginx binds its connections to it); the tests' own clients
+	 * connect from 127.0.0.1.
+	 */
+	static final String TRUSTED_PROXY = "127.0.0.9";
+
 	/** The {@code Authorization} header of the registry's read-only credentials. */
 	static final String REGISTRY_READER = "Basic " + Base64.getEncoder()
 		.encodeToString(("reader:" + REGISTRY_READER_PASSWORD).getBytes(StandardCharsets.UTF_8));
@@ -145,7 +152,11 @@ final class Stack implements AutoCloseable {
 				database("users"));
 		this.bugs = service(root, version, "bugs-service", env, this.bugsPort, database("bugs"));
 		this.gateway = service(root, version, "gateway", env, this.gatewayPort,
-				"--management.server.port=" + this.gatewayManagementPort);
+				"--management.server.port=" + this.gatewayManagementPort,
+				// The ingress stand-in of TrustedProxyIT, Debian's nginx, connects from
+				// this
+				// address: its X-Forwarded-For is believed, nobody else's.
+				"--bugtracker.edge.trusted-proxies=" + TRUSTED_PROXY);
 		Path zipkinJar = Path.of(System.getProperty("bugtracker.zipkin.jar", "target/zipkin/zipkin-server.jar"));
 		if (!Files.isRegularFile(zipkinJar)) {
 			throw new IllegalStateException("No Zipkin server at " + zipkinJar + "; run ./mvnw verify from the root");

@@ -237,7 +237,7 @@ check_ports() {
 SECRETS_DIR="$ROOT/var/secrets"
 load_secrets() {
   local variable file
-  for variable in BUGS_SERVICE_CLIENT_SECRET IDEMPOTENCY_SECRET; do
+  for variable in BUGS_SERVICE_CLIENT_SECRET IDEMPOTENCY_SECRET SIGNING_KEYS_SECRET; do
     [ -n "${!variable:-}" ] && continue
     file="$SECRETS_DIR/$(printf '%s' "$variable" | tr 'A-Z_' 'a-z-')"
     if [ ! -s "$file" ]; then

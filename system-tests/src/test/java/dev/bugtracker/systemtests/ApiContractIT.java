@@ -54,6 +54,10 @@ class ApiContractIT {
 		endpoint("GET /users/me", null, null);
 		endpoint("POST /users/me/email-confirmation", "token", "[]");
 		endpoint("POST /users/me/email-confirmation/resend", null, null);
+		endpoint("PUT /users/me/password", "currentPassword", "[]");
+		endpoint("POST /users/me/sign-out-everywhere", null, null);
+		endpoint("PUT /users/{id}/disabled", null, null);
+		endpoint("DELETE /users/{id}/disabled", null, null);
 		endpoint("PUT /users/{id}/roles/{role}", null, null);
 		endpoint("DELETE /users/{id}/roles/{role}", null, null);
 		endpoint("POST /auth/tokens", "name", "{}");

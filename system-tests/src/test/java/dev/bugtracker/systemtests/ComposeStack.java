@@ -67,7 +67,8 @@ final class ComposeStack implements AutoCloseable {
 		SecureRandom random = new SecureRandom();
 		for (String key : List.of("POSTGRES_PASSWORD", "USERS_DB_PASSWORD", "BUGS_DB_PASSWORD",
 				"NOTIFICATOR_DB_PASSWORD", "BUGS_SERVICE_CLIENT_SECRET", "USERS_IDEMPOTENCY_SECRET",
-				"BUGS_IDEMPOTENCY_SECRET", "EUREKA_PASSWORD", "EUREKA_READER_PASSWORD", "GRAFANA_ADMIN_PASSWORD")) {
+				"BUGS_IDEMPOTENCY_SECRET", "USERS_SIGNING_KEYS_SECRET", "EUREKA_PASSWORD", "EUREKA_READER_PASSWORD",
+				"GRAFANA_ADMIN_PASSWORD")) {
 			byte[] bytes = new byte[18];
 			random.nextBytes(bytes);
 			env.put(key, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));

@@ -21,17 +21,23 @@ class MissingSecretsIT {
 	@Test
 	void usersAndBugsServiceExitWithoutTheirClientSecret() throws Exception {
 		for (String service : List.of("users-service", "bugs-service")) {
-			assertExitsWithout(service, "BUGS_SERVICE_CLIENT_SECRET",
-					Map.of("IDEMPOTENCY_SECRET", "the other secret is set"));
+			assertExitsWithout(service, "BUGS_SERVICE_CLIENT_SECRET", Map.of("IDEMPOTENCY_SECRET",
+					"another secret is set", "SIGNING_KEYS_SECRET", "another secret is set"));
 		}
 	}
 
 	@Test
 	void usersAndBugsServiceExitWithoutTheKeyOfTheirIdempotencyRecords() throws Exception {
 		for (String service : List.of("users-service", "bugs-service")) {
-			assertExitsWithout(service, "IDEMPOTENCY_SECRET",
-					Map.of("BUGS_SERVICE_CLIENT_SECRET", "the other secret is set"));
+			assertExitsWithout(service, "IDEMPOTENCY_SECRET", Map.of("BUGS_SERVICE_CLIENT_SECRET",
+					"another secret is set", "SIGNING_KEYS_SECRET", "another secret is set"));
 		}
+	}
+
+	@Test
+	void usersServiceExitsWithoutTheKeyOfItsSigningKeys() throws Exception {
+		assertExitsWithout("users-service", "SIGNING_KEYS_SECRET", Map.of("BUGS_SERVICE_CLIENT_SECRET",
+				"another secret is set", "IDEMPOTENCY_SECRET", "another secret is set"));
 	}
 
 	private static void assertExitsWithout(String service, String secret, Map<String, String> environment)

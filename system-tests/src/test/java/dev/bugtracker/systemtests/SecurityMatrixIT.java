@@ -94,8 +94,13 @@ class SecurityMatrixIT {
 		RULES.put("GET /users/me", Rule.USERS_READ);
 		RULES.put("POST /users/me/email-confirmation", Rule.USERS_WRITE);
 		RULES.put("POST /users/me/email-confirmation/resend", Rule.USERS_WRITE);
+		RULES.put("PUT /users/me/password", Rule.USERS_WRITE);
+		RULES.put("POST /users/me/sign-out-everywhere", Rule.USERS_WRITE);
 		RULES.put("PUT /users/{id}/roles/{role}", Rule.ADMIN);
 		RULES.put("DELETE /users/{id}/roles/{role}", Rule.ADMIN);
+		// Disabled, then enabled again: the owner's token is a JWT, which stays valid.
+		RULES.put("PUT /users/{id}/disabled", Rule.ADMIN);
+		RULES.put("DELETE /users/{id}/disabled", Rule.ADMIN);
 		RULES.put("POST /auth/tokens", Rule.USERS_WRITE);
 		RULES.put("GET /auth/tokens", Rule.USERS_READ);
 		RULES.put("DELETE /auth/tokens/{id}", Rule.USERS_OWN_WRITE);
@@ -335,6 +340,9 @@ class SecurityMatrixIT {
 			case "POST /users/password" -> "{\"token\": \"not-a-link\", \"password\": \"a long enough password\"}";
 			case "POST /users/password/reset" -> "{\"email\": \"matrix-" + UUID.randomUUID() + "@example.com\"}";
 			case "POST /users/me/email-confirmation" -> "{\"token\": \"not-a-link\"}";
+			// A new password too short: refused before any password is checked, so that
+			// the matrix adds no failed password to the login throttle's count.
+			case "PUT /users/me/password" -> "{\"currentPassword\": \"not it\", \"newPassword\": \"short\"}";
 			case "POST /auth/tokens" -> "{\"name\": \"matrix\", \"scopes\": [\"bugs:read\"], \"expiresInDays\": 1}";
 			case "POST /bugs/create" -> "{\"bug\": \"Matrix report\"}";
 			case "POST /bugs" -> "{\"title\": \"Matrix report\"}";
@@ -369,10 +377,31 @@ class SecurityMatrixIT {
 				ResultSet row = statement.executeQuery("select kid, private_key from signing_key "
 						+ "where activates_at <= now() and retires_at is null order by activates_at desc limit 1")) {
 			assertThat(row.next()).as("an active signing key").isTrue();
+			String kid = row.getString("kid");
 			PrivateKey key = KeyFactory.getInstance("RSA")
-				.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(row.getString("private_key"))));
-			return new SigningKey(row.getString("kid"), key);
+				.generatePrivate(new PKCS8EncodedKeySpec(decrypt(kid, row.getString("private_key"))));
+			return new SigningKey(kid, key);
 		}
+	}
+
+	/**
+	 * The private half of a signing key as users-service stores it: AES-256-GCM under a
+	 * key derived from {@code SIGNING_KEYS_SECRET}, the key id as associated data (what
+	 * an attacker with the database but without that secret cannot undo).
+	 */
+	private static byte[] decrypt(String kid, String stored) throws Exception {
+		String[] parts = stored.split(":", 3);
+		assertThat(parts).as("an encrypted key (v1:<secret id>:<nonce and ciphertext>)").hasSize(3);
+		javax.crypto.Mac hmac = javax.crypto.Mac.getInstance("HmacSHA256");
+		hmac.init(new javax.crypto.spec.SecretKeySpec(Stack.SIGNING_KEYS_SECRET.getBytes(StandardCharsets.UTF_8),
+				"HmacSHA256"));
+		byte[] aesKey = hmac.doFinal("bugtracker token signing keys v1".getBytes(StandardCharsets.UTF_8));
+		byte[] bytes = Base64.getDecoder().decode(parts[2]);
+		javax.crypto.Cipher aes = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+		aes.init(javax.crypto.Cipher.DECRYPT_MODE, new javax.crypto.spec.SecretKeySpec(aesKey, "AES"),
+				new javax.crypto.spec.GCMParameterSpec(128, bytes, 0, 12));
+		aes.updateAAD(kid.getBytes(StandardCharsets.UTF_8));
+		return aes.doFinal(bytes, 12, bytes.length - 12);
 	}
 
 	private record SigningKey(String kid, PrivateKey privateKey) {

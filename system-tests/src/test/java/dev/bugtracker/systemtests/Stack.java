@@ -47,6 +47,12 @@ final class Stack implements AutoCloseable {
 	static final String IDEMPOTENCY_SECRET = java.util.UUID.randomUUID().toString();
 
 	/**
+	 * The key users-service encrypts its token signing keys with (SecurityMatrixIT reads
+	 * them).
+	 */
+	static final String SIGNING_KEYS_SECRET = java.util.UUID.randomUUID().toString();
+
+	/**
 	 * The registry's passwords: the services' (they register with it) and the read-only
 	 * one (Prometheus, and the tests, read with it). The stack's registry takes
 	 * credentials, as in docker and k8s, so that a rogue registration meets what it meets
@@ -357,8 +363,9 @@ final class Stack implements AutoCloseable {
 				"http://eureka:" + REGISTRY_PASSWORD + "@127.0.0.1:" + this.registryPort + "/eureka/",
 				"EUREKA_PASSWORD", REGISTRY_PASSWORD, "EUREKA_READER_PASSWORD", REGISTRY_READER_PASSWORD, "PUBLIC_URL",
 				"http://127.0.0.1:" + this.gatewayPort, "BUGS_SERVICE_CLIENT_SECRET", CLIENT_SECRET,
-				"IDEMPOTENCY_SECRET", IDEMPOTENCY_SECRET, "MANAGEMENT_TRACING_EXPORT_ZIPKIN_ENABLED", "true",
-				"MANAGEMENT_TRACING_EXPORT_ZIPKIN_ENDPOINT", "http://127.0.0.1:" + this.zipkinPort + "/api/v2/spans");
+				"IDEMPOTENCY_SECRET", IDEMPOTENCY_SECRET, "SIGNING_KEYS_SECRET", SIGNING_KEYS_SECRET,
+				"MANAGEMENT_TRACING_EXPORT_ZIPKIN_ENABLED", "true", "MANAGEMENT_TRACING_EXPORT_ZIPKIN_ENDPOINT",
+				"http://127.0.0.1:" + this.zipkinPort + "/api/v2/spans");
 	}
 
 	/**

@@ -17,6 +17,14 @@ public enum AuditEventType {
 	PASSWORD_RESET_REQUESTED,
 	/** An account's owner proved the address with the welcome email's link. */
 	EMAIL_VERIFIED,
+	/** A password was changed with the current one (or a change was refused). */
+	PASSWORD_CHANGED,
+	/** An account's owner revoked every token and session of it. */
+	SIGNED_OUT_EVERYWHERE,
+	/** An admin disabled an account. */
+	ACCOUNT_DISABLED,
+	/** An admin enabled a disabled account again. */
+	ACCOUNT_ENABLED,
 	/** A personal access token was created. */
 	TOKEN_CREATED,
 	/** A personal access token was revoked. */

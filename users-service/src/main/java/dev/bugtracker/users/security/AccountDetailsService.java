@@ -27,6 +27,8 @@ class AccountDetailsService implements UserDetailsService {
 			.orElseThrow(() -> new UsernameNotFoundException("No account with a password for that email"));
 		return org.springframework.security.core.userdetails.User.withUsername(user.getEmail())
 			.password(user.getPasswordHash())
+			// Spring Security refuses a disabled account after checking the password.
+			.disabled(user.isDisabled())
 			.authorities(this.users.rolesOf(user)
 				.stream()
 				.map((role) -> new SimpleGrantedAuthority("ROLE_" + role.name()))

@@ -1,9 +1,11 @@
 package dev.bugtracker.users.security;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.function.Consumer;
 
 import dev.bugtracker.platform.security.AccessTokenDecoders;
+import dev.bugtracker.platform.security.Secrets;
 import dev.bugtracker.platform.security.ServiceTokens;
 import dev.bugtracker.users.user.AccountProperties;
 import dev.bugtracker.users.user.User;
@@ -14,6 +16,7 @@ import org.springframework.boot.session.autoconfigure.DefaultCookieSerializerCus
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -134,8 +137,13 @@ class AuthorizationServerConfiguration {
 	}
 
 	@Bean
-	SigningKeys signingKeys(JdbcClient jdbc, Clock clock, SigningKeyProperties properties) {
-		return new SigningKeys(jdbc, clock, properties);
+	SigningKeys signingKeys(JdbcClient jdbc, Clock clock, SigningKeyProperties properties, Environment environment) {
+		String secret = Secrets.require(environment, "bugtracker.security.signing-keys.encryption-secret",
+				"SIGNING_KEYS_SECRET",
+				"the secret that the token signing keys' private halves are encrypted with in the database");
+		List<String> previous = List
+			.of(environment.getProperty("bugtracker.security.signing-keys.previous-encryption-secrets", "").split(","));
+		return new SigningKeys(jdbc, clock, properties, SigningKeyCipher.of(secret, previous));
 	}
 
 	@Bean

@@ -138,7 +138,7 @@ public class SecurityConfiguration {
 				.access(ScopeRules.allOf(AuthenticatedAuthorizationManager.authenticated(), write))
 				.requestMatchers("/auth/audit", "/auth/audit/**")
 				.access(ScopeRules.allOf(AuthorityAuthorizationManager.hasRole("ADMIN"), read))
-				.requestMatchers("/users/*/roles/**")
+				.requestMatchers("/users/*/roles/**", "/users/*/disabled")
 				.access(ScopeRules.allOf(AuthorityAuthorizationManager.hasRole("ADMIN"), write))
 				.requestMatchers("/users")
 				.access(ScopeRules.allOf(AuthorityAuthorizationManager.hasRole("ADMIN"), read))

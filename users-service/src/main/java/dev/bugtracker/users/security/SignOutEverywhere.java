@@ -1,6 +1,6 @@
 package dev.bugtracker.users.security;
 
-import dev.bugtracker.users.user.CredentialsReplaced;
+import dev.bugtracker.users.user.CredentialsRevoked;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,8 +12,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Ends every login session and OAuth2 authorization (its refresh token with it) of an
- * account whose password was replaced through an emailed link, in the transaction of the
- * change. Both are stored by principal name, the account's email.
+ * account whose credentials are revoked (a password reset or change, signing out
+ * everywhere, an account disabled), in the transaction of the change. Both are stored by
+ * principal name, the account's email.
  */
 @Component
 class SignOutEverywhere {
@@ -28,15 +29,15 @@ class SignOutEverywhere {
 
 	@EventListener
 	@Transactional(propagation = Propagation.MANDATORY)
-	public void signOut(CredentialsReplaced replaced) {
+	public void signOut(CredentialsRevoked revoked) {
 		int authorizations = this.jdbc.sql("delete from oauth2_authorization where principal_name = ?")
-			.param(replaced.email())
+			.param(revoked.email())
 			.update();
 		int sessions = this.jdbc.sql("delete from spring_session where principal_name = ?")
-			.param(replaced.email())
+			.param(revoked.email())
 			.update();
-		log.info("Ended {} OAuth2 authorizations and {} login sessions of user {}: password reset", authorizations,
-				sessions, replaced.userId());
+		log.info("Ended {} OAuth2 authorizations and {} login sessions of user {}: {}", authorizations, sessions,
+				revoked.userId(), revoked.reason());
 	}
 
 }

@@ -51,12 +51,15 @@ class SigningKeys implements JWKSource<SecurityContext> {
 
 	private final SigningKeyProperties properties;
 
+	private final SigningKeyCipher cipher;
+
 	private volatile Snapshot current;
 
-	SigningKeys(JdbcClient jdbc, Clock clock, SigningKeyProperties properties) {
+	SigningKeys(JdbcClient jdbc, Clock clock, SigningKeyProperties properties, SigningKeyCipher cipher) {
 		this.jdbc = jdbc;
 		this.clock = clock;
 		this.properties = properties;
+		this.cipher = cipher;
 	}
 
 	@Override
@@ -90,6 +93,7 @@ class SigningKeys implements JWKSource<SecurityContext> {
 			insert("k" + now.truncatedTo(ChronoUnit.SECONDS).getEpochSecond(), now);
 			keys = load(now);
 		}
+		reseal(keys);
 		StoredKey newest = keys.get(keys.size() - 1);
 		Instant nextActivation = newest.activatesAt().plus(this.properties.rotateEvery());
 		if (!now.isBefore(nextActivation.minus(this.properties.publishAhead()))) {
@@ -126,7 +130,7 @@ class SigningKeys implements JWKSource<SecurityContext> {
 					+ "where retires_at is null or retires_at > ? order by activates_at")
 			.param(Timestamp.from(now))
 			.query((row, number) -> new StoredKey(row.getString("kid"), row.getString("private_key"),
-					row.getTimestamp("activates_at").toInstant()))
+					row.getTimestamp("activates_at").toInstant(), this.cipher))
 			.list());
 		return keys;
 	}
@@ -134,8 +138,7 @@ class SigningKeys implements JWKSource<SecurityContext> {
 	private void insert(String kid, Instant activatesAt) {
 		String privateKey;
 		try {
-			privateKey = Base64.getEncoder()
-				.encodeToString(new RSAKeyGenerator(2048).generate().toPrivateKey().getEncoded());
+			privateKey = this.cipher.seal(kid, new RSAKeyGenerator(2048).generate().toPrivateKey().getEncoded());
 		}
 		catch (JOSEException ex) {
 			throw new IllegalStateException("Cannot generate a token signing key", ex);
@@ -156,16 +159,36 @@ class SigningKeys implements JWKSource<SecurityContext> {
 		log.info("Generated token signing key {}, which signs from {}", kid, activatesAt);
 	}
 
+	/**
+	 * Seal again, under the current secret, the keys stored under a previous one or
+	 * before encryption. Only if the row still holds what was read: of instances doing it
+	 * at once, one writes.
+	 */
+	private void reseal(List<StoredKey> keys) {
+		for (StoredKey key : keys) {
+			if (this.cipher.isCurrent(key.privateKey())) {
+				continue;
+			}
+			int updated = this.jdbc.sql("update signing_key set private_key = ? where kid = ? and private_key = ?")
+				.params(this.cipher.seal(key.kid(), this.cipher.open(key.kid(), key.privateKey())), key.kid(),
+						key.privateKey())
+				.update();
+			if (updated == 1) {
+				log.info("Token signing key {} encrypted again under the current SIGNING_KEYS_SECRET", key.kid());
+			}
+		}
+	}
+
 	private record Snapshot(JWKSet published, String activeKeyId) {
 	}
 
-	private record StoredKey(String kid, String privateKey, Instant activatesAt) {
+	private record StoredKey(String kid, String privateKey, Instant activatesAt, SigningKeyCipher cipher) {
 
 		RSAKey jwk() {
 			try {
 				KeyFactory rsa = KeyFactory.getInstance("RSA");
 				RSAPrivateCrtKey key = (RSAPrivateCrtKey) rsa
-					.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(this.privateKey)));
+					.generatePrivate(new PKCS8EncodedKeySpec(this.cipher.open(this.kid, this.privateKey)));
 				RSAPublicKey publicKey = (RSAPublicKey) rsa
 					.generatePublic(new RSAPublicKeySpec(key.getModulus(), key.getPublicExponent()));
 				return new RSAKey.Builder(publicKey).privateKey(key)

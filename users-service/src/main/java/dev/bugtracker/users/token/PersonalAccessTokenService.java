@@ -17,7 +17,7 @@ import java.util.Set;
 import dev.bugtracker.users.audit.AuditEventType;
 import dev.bugtracker.users.audit.AuditLog;
 import dev.bugtracker.users.security.AccessTokens;
-import dev.bugtracker.users.user.CredentialsReplaced;
+import dev.bugtracker.users.user.CredentialsRevoked;
 import dev.bugtracker.users.user.User;
 import dev.bugtracker.users.user.UserService;
 import org.slf4j.Logger;
@@ -134,20 +134,20 @@ public class PersonalAccessTokenService {
 	}
 
 	/**
-	 * Revoke every token of a user, when their password was replaced through an emailed
-	 * link: whoever knew the old one may have made them.
-	 * @param replaced the account whose password was replaced
+	 * Revoke every token of a user whose credentials are revoked (a password reset or
+	 * change, signing out everywhere, an account disabled): whoever held one of them may
+	 * have made tokens.
+	 * @param revoked the account and why
 	 */
 	@EventListener
 	@Transactional(propagation = Propagation.MANDATORY)
-	public void revokeAll(CredentialsReplaced replaced) {
-		int revoked = this.tokens.revokeAll(replaced.userId(), this.clock.instant());
-		if (revoked > 0) {
-			this.audit.record(AuditEventType.TOKEN_REVOKED, String.valueOf(replaced.userId()),
-					"user:" + replaced.userId(), true,
-					revoked + " tokens, all of the account's: its password was reset");
+	public void revokeAll(CredentialsRevoked revoked) {
+		int count = this.tokens.revokeAll(revoked.userId(), this.clock.instant());
+		if (count > 0) {
+			this.audit.record(AuditEventType.TOKEN_REVOKED, String.valueOf(revoked.userId()),
+					"user:" + revoked.userId(), true, count + " tokens, all of the account's: " + revoked.reason());
 		}
-		log.info("Revoked {} personal access tokens of user {}: password reset", revoked, replaced.userId());
+		log.info("Revoked {} personal access tokens of user {}: {}", count, revoked.userId(), revoked.reason());
 	}
 
 	/**
@@ -167,6 +167,9 @@ public class PersonalAccessTokenService {
 			.filter((found) -> found.isActive(now))
 			.orElseThrow(InvalidPersonalAccessTokenException::new);
 		User user = this.users.get(token.getUserId());
+		if (user.isDisabled()) {
+			throw new InvalidPersonalAccessTokenException();
+		}
 		Instant expiresAt = now.plus(this.properties.exchangedLifetime());
 		if (token.getExpiresAt().isBefore(expiresAt)) {
 			expiresAt = token.getExpiresAt();

@@ -31,23 +31,26 @@ public class User {
 
 	private final Instant emailVerifiedAt;
 
+	private final Instant disabledAt;
+
 	@MappedCollection(idColumn = "user_id")
 	private final Set<RoleGrant> roles;
 
 	@PersistenceCreator
 	User(Long id, String email, String displayName, Instant createdAt, String passwordHash, Instant emailVerifiedAt,
-			Set<RoleGrant> roles) {
+			Instant disabledAt, Set<RoleGrant> roles) {
 		this.id = id;
 		this.email = email;
 		this.displayName = displayName;
 		this.createdAt = createdAt;
 		this.passwordHash = passwordHash;
 		this.emailVerifiedAt = emailVerifiedAt;
+		this.disabledAt = disabledAt;
 		this.roles = (roles != null) ? Set.copyOf(roles) : Set.of();
 	}
 
 	User(Long id, String email, String displayName, Instant createdAt) {
-		this(id, email, displayName, createdAt, null, null, Set.of());
+		this(id, email, displayName, createdAt, null, null, null, Set.of());
 	}
 
 	static User register(EmailAddress email, String displayName, Instant now) {
@@ -57,7 +60,7 @@ public class User {
 	/** Spring Data sets the generated id through this wither. */
 	User withId(Long id) {
 		return new User(id, this.email, this.displayName, this.createdAt, this.passwordHash, this.emailVerifiedAt,
-				this.roles);
+				this.disabledAt, this.roles);
 	}
 
 	/**
@@ -66,7 +69,7 @@ public class User {
 	 */
 	User withPasswordHash(String passwordHash) {
 		return new User(this.id, this.email, this.displayName, this.createdAt, passwordHash, this.emailVerifiedAt,
-				this.roles);
+				this.disabledAt, this.roles);
 	}
 
 	/**
@@ -77,7 +80,17 @@ public class User {
 		if (this.emailVerifiedAt != null) {
 			return this;
 		}
-		return new User(this.id, this.email, this.displayName, this.createdAt, this.passwordHash, now, this.roles);
+		return new User(this.id, this.email, this.displayName, this.createdAt, this.passwordHash, now, this.disabledAt,
+				this.roles);
+	}
+
+	/**
+	 * @param now when an admin disabled it, or null to enable it again
+	 * @return this user, disabled or enabled
+	 */
+	User withDisabled(Instant now) {
+		return new User(this.id, this.email, this.displayName, this.createdAt, this.passwordHash, this.emailVerifiedAt,
+				now, this.roles);
 	}
 
 	/**
@@ -91,7 +104,7 @@ public class User {
 		Set<RoleGrant> granted = new HashSet<>(this.roles);
 		granted.add(new RoleGrant(role));
 		return new User(this.id, this.email, this.displayName, this.createdAt, this.passwordHash, this.emailVerifiedAt,
-				granted);
+				this.disabledAt, granted);
 	}
 
 	/**
@@ -102,7 +115,7 @@ public class User {
 		Set<RoleGrant> granted = new HashSet<>(this.roles);
 		granted.remove(new RoleGrant(role));
 		return new User(this.id, this.email, this.displayName, this.createdAt, this.passwordHash, this.emailVerifiedAt,
-				granted);
+				this.disabledAt, granted);
 	}
 
 	public Long getId() {
@@ -141,6 +154,17 @@ public class User {
 	 */
 	public boolean isEmailVerified() {
 		return this.emailVerifiedAt != null;
+	}
+
+	/**
+	 * @return whether an admin disabled the account: it cannot sign in or use a token
+	 */
+	public boolean isDisabled() {
+		return this.disabledAt != null;
+	}
+
+	public Instant getDisabledAt() {
+		return this.disabledAt;
 	}
 
 	/**

@@ -112,7 +112,7 @@ public class UserService {
 	 * reset). The token works once: of two concurrent uses, one wins. Using it proves the
 	 * address. A password that replaces another cuts off whoever knew the old one: every
 	 * personal access token, login session and OAuth2 authorization of the account is
-	 * revoked ({@link CredentialsReplaced}).
+	 * revoked ({@link CredentialsRevoked}).
 	 * @param token the token of the link
 	 * @param password the new password
 	 * @return the user whose password it is now
@@ -132,7 +132,7 @@ public class UserService {
 				replaced ? "through an emailed reset link; every token and session revoked"
 						: "through the emailed link");
 		if (replaced) {
-			this.events.publishEvent(new CredentialsReplaced(user.getId(), user.getEmail()));
+			this.events.publishEvent(new CredentialsRevoked(user.getId(), user.getEmail(), "password reset"));
 		}
 		log.info("User {} set their password through an emailed link", user.getId());
 		return user;
@@ -222,6 +222,84 @@ public class UserService {
 						""".formatted(user.greetingName(), describe(this.properties.passwordLinkValidity()), link)));
 		this.audit.record(AuditEventType.PASSWORD_RESET_REQUESTED, "anonymous", "user:" + user.getId(), true, null);
 		log.info("Password reset link queued for user {}", user.getId());
+	}
+
+	/**
+	 * Change a password, given the current one. Every token, session and authorization of
+	 * the account is revoked ({@link CredentialsRevoked}): whoever knew the old password
+	 * is cut off, the caller included, who signs in again with the new one.
+	 * @param userId the caller
+	 * @param current the current password
+	 * @param replacement the new password
+	 * @throws WrongPasswordException if the current password is not that
+	 */
+	@Transactional(noRollbackFor = WrongPasswordException.class)
+	public void changePassword(long userId, String current, String replacement) {
+		User user = get(userId);
+		if (!user.hasPassword() || !this.passwords.matches(current, user.getPasswordHash())) {
+			this.audit.record(AuditEventType.PASSWORD_CHANGED, String.valueOf(userId), "user:" + userId, false,
+					"the current password was wrong");
+			throw new WrongPasswordException();
+		}
+		this.users.save(user.withPasswordHash(this.passwords.encode(replacement)));
+		this.audit.record(AuditEventType.PASSWORD_CHANGED, String.valueOf(userId), "user:" + userId, true,
+				"every token and session revoked");
+		this.events.publishEvent(new CredentialsRevoked(userId, user.getEmail(), "password changed"));
+		log.info("User {} changed their password", userId);
+	}
+
+	/**
+	 * Sign out everywhere: revoke every token, session and authorization of the account.
+	 * @param userId the caller
+	 */
+	@Transactional
+	public void signOutEverywhere(long userId) {
+		User user = get(userId);
+		this.audit.record(AuditEventType.SIGNED_OUT_EVERYWHERE, String.valueOf(userId), "user:" + userId, true, null);
+		this.events.publishEvent(new CredentialsRevoked(userId, user.getEmail(), "signed out everywhere"));
+		log.info("User {} signed out everywhere", userId);
+	}
+
+	/**
+	 * Disable an account (admins): it cannot sign in, exchange a personal access token or
+	 * get a token, and everything it holds is revoked ({@link CredentialsRevoked}).
+	 * Disabling a disabled account changes nothing.
+	 * @param id the account
+	 * @param adminId the admin
+	 * @return the account
+	 * @throws OwnAccountException if the admin is disabling themselves
+	 */
+	@Transactional
+	public User disable(long id, long adminId) {
+		if (id == adminId) {
+			throw new OwnAccountException();
+		}
+		User user = get(id);
+		if (user.isDisabled()) {
+			return user;
+		}
+		user = this.users.save(user.withDisabled(now()));
+		this.audit.record(AuditEventType.ACCOUNT_DISABLED, "user:" + id, true, null);
+		this.events.publishEvent(new CredentialsRevoked(id, user.getEmail(), "disabled by an admin"));
+		log.info("Disabled user {}", id);
+		return user;
+	}
+
+	/**
+	 * Enable a disabled account again (admins). Its revoked tokens stay revoked.
+	 * @param id the account
+	 * @return the account
+	 */
+	@Transactional
+	public User enable(long id) {
+		User user = get(id);
+		if (!user.isDisabled()) {
+			return user;
+		}
+		user = this.users.save(user.withDisabled(null));
+		this.audit.record(AuditEventType.ACCOUNT_ENABLED, "user:" + id, true, null);
+		log.info("Enabled user {}", id);
+		return user;
 	}
 
 	/**

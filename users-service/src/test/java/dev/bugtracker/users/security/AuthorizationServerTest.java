@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "eureka.client.enabled=false", "spring.grpc.client.channel.notificator.target=127.0.0.1:1",
-				"bugtracker.security.admins=Root@Example.com,boss@example.com,chief@example.com",
+				"bugtracker.security.admins=Root@Example.com,boss@example.com,chief@example.com,warden@example.com",
 				"bugtracker.security.public-url=https://bugs.example.com" })
 @Import(EmbeddedPostgresTestConfiguration.class)
 class AuthorizationServerTest {

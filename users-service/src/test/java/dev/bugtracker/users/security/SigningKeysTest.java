@@ -32,6 +32,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
@@ -53,6 +54,8 @@ class SigningKeysTest {
 	private static final SigningKeyProperties ROTATION = new SigningKeyProperties(Duration.ofMinutes(10),
 			Duration.ofMinutes(2), Duration.ofMinutes(3), Duration.ofSeconds(30));
 
+	private static final SigningKeyCipher CIPHER = SigningKeyCipher.of("the current secret", List.of());
+
 	@Autowired
 	private JdbcClient jdbc;
 
@@ -65,7 +68,7 @@ class SigningKeysTest {
 
 	@Test
 	void theFirstRefreshGeneratesTheKeyThatSigns() {
-		SigningKeys keys = new SigningKeys(this.jdbc, this.clock, ROTATION);
+		SigningKeys keys = new SigningKeys(this.jdbc, this.clock, ROTATION, CIPHER);
 
 		keys.refresh();
 
@@ -74,7 +77,7 @@ class SigningKeysTest {
 
 	@Test
 	void theNextKeyIsPublishedBeforeItSignsAndTheOldOneStaysWhileItsTokensLive() throws Exception {
-		SigningKeys keys = new SigningKeys(this.jdbc, this.clock, ROTATION);
+		SigningKeys keys = new SigningKeys(this.jdbc, this.clock, ROTATION, CIPHER);
 		keys.refresh();
 		String first = keys.activeKeyId();
 		Jwt signedByFirst = sign(keys);
@@ -100,7 +103,7 @@ class SigningKeysTest {
 
 	@Test
 	void anOverdueRotationStillPublishesTheNextKeyAheadOfTime() {
-		SigningKeys keys = new SigningKeys(this.jdbc, this.clock, ROTATION);
+		SigningKeys keys = new SigningKeys(this.jdbc, this.clock, ROTATION, CIPHER);
 		keys.refresh();
 		String first = keys.activeKeyId();
 
@@ -135,7 +138,7 @@ class SigningKeysTest {
 		try {
 			List<Future<String>> signing = new ArrayList<>();
 			for (int i = 0; i < 8; i++) {
-				SigningKeys keys = new SigningKeys(this.jdbc, this.clock, ROTATION);
+				SigningKeys keys = new SigningKeys(this.jdbc, this.clock, ROTATION, CIPHER);
 				signing.add(instances.submit((Callable<String>) () -> {
 					start.await();
 					keys.refresh();
@@ -153,6 +156,55 @@ class SigningKeysTest {
 		finally {
 			instances.shutdownNow();
 		}
+	}
+
+	@Test
+	void privateHalvesAreStoredEncryptedAndBoundToTheirKeyId() throws Exception {
+		SigningKeys keys = new SigningKeys(this.jdbc, this.clock, ROTATION, CIPHER);
+		keys.refresh();
+		String kid = keys.activeKeyId();
+		String stored = storedKey(kid);
+		byte[] privateHalf = ((com.nimbusds.jose.jwk.RSAKey) keys
+			.get(new JWKSelector(new JWKMatcher.Builder().keyID(kid).build()), null)
+			.get(0)).toPrivateKey().getEncoded();
+
+		assertThat(stored).startsWith("v1:")
+			.doesNotContain(java.util.Base64.getEncoder().encodeToString(privateHalf).substring(0, 40));
+		assertThat(CIPHER.open(kid, stored)).isEqualTo(privateHalf);
+		assertThatIllegalStateException().as("the same ciphertext under another key id")
+			.isThrownBy(() -> CIPHER.open("k1", stored));
+		assertThatIllegalStateException().as("without the secret")
+			.isThrownBy(() -> SigningKeyCipher.of("another secret", List.of()).open(kid, stored))
+			.withMessageContaining("SIGNING_KEYS_PREVIOUS_SECRETS");
+	}
+
+	@Test
+	void keysStoredInPlainOrUnderThePreviousSecretAreEncryptedAgainAndStillSign() throws Exception {
+		byte[] plain = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).generate().toPrivateKey().getEncoded();
+		this.jdbc.sql("insert into signing_key (kid, private_key, activates_at) values ('k-plain', ?, ?)")
+			.params(java.util.Base64.getEncoder().encodeToString(plain), java.sql.Timestamp.from(T0))
+			.update();
+		SigningKeys before = new SigningKeys(this.jdbc, this.clock, ROTATION, CIPHER);
+		before.refresh();
+		assertThat(storedKey("k-plain")).as("a key stored before encryption").startsWith("v1:");
+		assertThat(CIPHER.open("k-plain", storedKey("k-plain"))).isEqualTo(plain);
+		Jwt signedBefore = sign(before);
+
+		SigningKeyCipher rotated = SigningKeyCipher.of("the next secret", List.of("the current secret"));
+		SigningKeys after = new SigningKeys(this.jdbc, this.clock, ROTATION, rotated);
+		after.refresh();
+
+		assertThat(rotated.isCurrent(storedKey("k-plain"))).as("sealed again under the new secret").isTrue();
+		assertThat(CIPHER.isCurrent(storedKey("k-plain"))).isFalse();
+		assertThat(after.activeKeyId()).isEqualTo(before.activeKeyId());
+		assertThat(sign(after).getHeaders()).containsEntry("kid", signedBefore.getHeaders().get("kid"));
+	}
+
+	private String storedKey(String kid) {
+		return this.jdbc.sql("select private_key from signing_key where kid = ?")
+			.param(kid)
+			.query(String.class)
+			.single();
 	}
 
 	private Jwt sign(SigningKeys keys) {

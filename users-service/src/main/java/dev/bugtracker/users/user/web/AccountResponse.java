@@ -17,13 +17,14 @@ import dev.bugtracker.users.user.User;
  * @param passwordSet whether the user has set a password
  * @param emailVerified whether the user has proven the address (the welcome email's
  * confirmation link, or a set-password link)
+ * @param disabled whether an admin disabled the account
  */
 record AccountResponse(long id, String email, String displayName, Instant createdAt, Set<Role> roles,
-		boolean passwordSet, boolean emailVerified) {
+		boolean passwordSet, boolean emailVerified, boolean disabled) {
 
 	static AccountResponse of(User user, Set<Role> roles) {
 		return new AccountResponse(user.getId(), user.getEmail(), user.getDisplayName(), user.getCreatedAt(), roles,
-				user.hasPassword(), user.isEmailVerified());
+				user.hasPassword(), user.isEmailVerified(), user.isDisabled());
 	}
 
 }

@@ -5,12 +5,15 @@ import java.security.Principal;
 import java.util.List;
 import java.util.Set;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 
 import dev.bugtracker.users.security.Callers;
+import dev.bugtracker.users.security.PasswordChecks;
 import dev.bugtracker.users.user.Role;
 import dev.bugtracker.users.user.User;
 import dev.bugtracker.users.user.UserService;
+import dev.bugtracker.users.user.WrongPasswordException;
 import dev.bugtracker.platform.web.Paging;
 
 import org.springframework.dao.DuplicateKeyException;
@@ -42,9 +45,12 @@ class UserController {
 
 	private final Callers callers;
 
-	UserController(UserService users, Callers callers) {
+	private final PasswordChecks passwordChecks;
+
+	UserController(UserService users, Callers callers, PasswordChecks passwordChecks) {
 		this.users = users;
 		this.callers = callers;
+		this.passwordChecks = passwordChecks;
 	}
 
 	/**
@@ -127,6 +133,62 @@ class UserController {
 		catch (DuplicateKeyException ex) {
 			return ResponseEntity.accepted().build();
 		}
+	}
+
+	/**
+	 * Change the caller's password, given the current one (wrong ones count against the
+	 * login throttle). Every token, session and authorization of the account is revoked.
+	 * @param request the current and the new password
+	 * @param caller who is authenticated
+	 * @param http the request, for the client's address
+	 * @return 204
+	 */
+	@PutMapping(path = "/me/password", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<Void> changePassword(@Valid @RequestBody ChangePasswordRequest request, Principal caller,
+			HttpServletRequest http) {
+		long id = this.callers.idOf(caller);
+		String newPassword = PasswordRules.encodable(request.newPassword());
+		this.passwordChecks.check(this.users.get(id).getEmail(), http.getRemoteAddr(), () -> {
+			this.users.changePassword(id, request.currentPassword(), newPassword);
+			return null;
+		}, WrongPasswordException.class);
+		return ResponseEntity.noContent().build();
+	}
+
+	/**
+	 * Sign out everywhere: every personal access token, login session and OAuth2
+	 * authorization of the caller's account is revoked.
+	 * @param caller who is authenticated
+	 * @return 204
+	 */
+	@PostMapping("/me/sign-out-everywhere")
+	ResponseEntity<Void> signOutEverywhere(Principal caller) {
+		this.users.signOutEverywhere(this.callers.idOf(caller));
+		return ResponseEntity.noContent().build();
+	}
+
+	/**
+	 * Disable an account (admins only): it cannot sign in or use a token, and everything
+	 * it holds is revoked.
+	 * @param id the account
+	 * @param caller the admin
+	 * @return the account
+	 */
+	@PutMapping("/{id}/disabled")
+	AccountResponse disable(@PathVariable long id, Principal caller) {
+		User user = this.users.disable(id, this.callers.idOf(caller));
+		return AccountResponse.of(user, this.users.rolesOf(user));
+	}
+
+	/**
+	 * Enable a disabled account again (admins only).
+	 * @param id the account
+	 * @return the account
+	 */
+	@DeleteMapping("/{id}/disabled")
+	AccountResponse enable(@PathVariable long id) {
+		User user = this.users.enable(id);
+		return AccountResponse.of(user, this.users.rolesOf(user));
 	}
 
 	/**

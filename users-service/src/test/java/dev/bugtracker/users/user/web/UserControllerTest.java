@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.bugtracker.platform.web.WebSupportAutoConfiguration;
 import dev.bugtracker.users.security.Callers;
+import dev.bugtracker.users.security.PasswordChecks;
 import dev.bugtracker.users.security.SecurityConfiguration;
 import dev.bugtracker.users.user.User;
 import dev.bugtracker.users.user.UserService;
@@ -47,7 +48,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  */
 @WebMvcTest({ UserController.class, InternalUserController.class })
 @ImportAutoConfiguration(WebSupportAutoConfiguration.class)
-@Import({ SecurityConfiguration.class, Callers.class, SimpleMeterRegistry.class })
+@Import({ SecurityConfiguration.class, Callers.class, PasswordChecks.class, SimpleMeterRegistry.class })
 class UserControllerTest {
 
 	private static final User ALICE = UserTestData.user(7L, "alice@example.com", "Alice",

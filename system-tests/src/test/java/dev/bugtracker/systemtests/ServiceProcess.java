@@ -72,8 +72,13 @@ final class ServiceProcess {
 		}
 		Files.createDirectories(log().getParent());
 		String java = java();
-		List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xss512k", "-Xmx256m",
-				"-XX:TieredStopAtLevel=1", "-jar", launchable(this.jar).toString()));
+		// The collections go to a log of their own, so that a service that stops
+		// answering
+		// for a while can be told from one whose heap is full.
+		Path gcLog = this.workdir.resolve("var/log/" + this.name + "-gc.log").toAbsolutePath();
+		List<String> command = new ArrayList<>(
+				List.of(java, "-XX:+UseSerialGC", "-Xss512k", "-Xmx256m", "-XX:TieredStopAtLevel=1",
+						"-Xlog:gc:file=" + gcLog + ":uptime", "-jar", launchable(this.jar).toString()));
 		command.addAll(this.arguments);
 		// JSON lines beside the console's log, as scripts/local.sh writes them.
 		command.add("--logging.file.name=" + jsonLog().toAbsolutePath());

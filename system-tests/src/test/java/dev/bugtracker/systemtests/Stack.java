@@ -580,8 +580,10 @@ final class Stack implements AutoCloseable {
 	 * that a hang seen on a build machine can be read from the build's output.
 	 */
 	private String threadDumpOf(int port) {
+		// The gateway's actuator is on a port of its own.
+		int servicePort = (port == this.gatewayManagementPort) ? this.gatewayPort : port;
 		ServiceProcess target = java.util.stream.Stream.concat(this.all.stream(), this.extra.stream())
-			.filter((service) -> service.port == port)
+			.filter((service) -> service.port == servicePort)
 			.findFirst()
 			.orElse(null);
 		if (target == null || !target.isAlive()) {

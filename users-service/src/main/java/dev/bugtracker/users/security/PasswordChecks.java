@@ -1,7 +1,6 @@
 package dev.bugtracker.users.security;
 
 import java.time.Duration;
-import java.util.function.Supplier;
 
 import org.springframework.stereotype.Component;
 
@@ -21,23 +20,20 @@ public class PasswordChecks {
 
 	/**
 	 * Run a check of the account's password, unless the throttle makes the caller wait.
-	 * @param <T> what the check returns
 	 * @param email the account
 	 * @param address the client's address
 	 * @param check the check; it throws {@code wrong} when the password is wrong
 	 * @param wrong the exception of a wrong password
-	 * @return what the check returned
 	 * @throws TooManyAttemptsException if the caller must wait
 	 */
-	public <T> T check(String email, String address, Supplier<T> check, Class<? extends RuntimeException> wrong) {
+	public void check(String email, String address, Runnable check, Class<? extends RuntimeException> wrong) {
 		Duration wait = this.throttle.waitBeforeTrying(email, address);
 		if (!wait.isZero()) {
 			throw new TooManyAttemptsException(wait);
 		}
 		try {
-			T result = check.get();
+			check.run();
 			this.throttle.succeeded(email, address);
-			return result;
 		}
 		catch (RuntimeException ex) {
 			if (wrong.isInstance(ex)) {

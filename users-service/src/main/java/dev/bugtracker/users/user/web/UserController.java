@@ -148,10 +148,9 @@ class UserController {
 			HttpServletRequest http) {
 		long id = this.callers.idOf(caller);
 		String newPassword = PasswordRules.encodable(request.newPassword());
-		this.passwordChecks.check(this.users.get(id).getEmail(), http.getRemoteAddr(), () -> {
-			this.users.changePassword(id, request.currentPassword(), newPassword);
-			return null;
-		}, WrongPasswordException.class);
+		this.passwordChecks.check(this.users.get(id).getEmail(), http.getRemoteAddr(),
+				() -> this.users.changePassword(id, request.currentPassword(), newPassword),
+				WrongPasswordException.class);
 		return ResponseEntity.noContent().build();
 	}
 

@@ -29,32 +29,22 @@ class UserErrors {
 
 	@ExceptionHandler
 	ProblemDetail notFound(UserNotFoundException ex) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
-		problem.setTitle("User not found");
-		return problem;
+		return problem(HttpStatus.NOT_FOUND, "User not found", ex, null, null);
 	}
 
 	@ExceptionHandler
 	ProblemDetail invalidLink(EmailLinkInvalidException ex) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
-		problem.setTitle(ex.getTitle());
-		problem.setProperty("errors", List.of(Map.of("field", "token", "message", "is unknown, used or expired")));
-		return problem;
+		return problem(HttpStatus.BAD_REQUEST, ex.getTitle(), ex, "token", "is unknown, used or expired");
 	}
 
 	@ExceptionHandler
 	ProblemDetail wrongPassword(WrongPasswordException ex) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
-		problem.setTitle("Wrong password");
-		problem.setProperty("errors", List.of(Map.of("field", "currentPassword", "message", "is not the password")));
-		return problem;
+		return problem(HttpStatus.BAD_REQUEST, "Wrong password", ex, "currentPassword", "is not the password");
 	}
 
 	@ExceptionHandler
 	ProblemDetail ownAccount(OwnAccountException ex) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
-		problem.setTitle("Own account");
-		return problem;
+		return problem(HttpStatus.CONFLICT, "Own account", ex, null, null);
 	}
 
 	@ExceptionHandler
@@ -69,9 +59,20 @@ class UserErrors {
 
 	@ExceptionHandler
 	ProblemDetail duplicate(EmailAlreadyRegisteredException ex) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
-		problem.setTitle("Email already registered");
-		problem.setProperty("errors", List.of(Map.of("field", "email", "message", "is already registered")));
+		return problem(HttpStatus.CONFLICT, "Email already registered", ex, "email", "is already registered");
+	}
+
+	/**
+	 * A problem with the exception's message as its detail and, where a field is at
+	 * fault, {@code errors: [{field, message}]}.
+	 */
+	private static ProblemDetail problem(HttpStatus status, String title, RuntimeException ex, String field,
+			String message) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, ex.getMessage());
+		problem.setTitle(title);
+		if (field != null) {
+			problem.setProperty("errors", List.of(Map.of("field", field, "message", message)));
+		}
 		return problem;
 	}
 

@@ -56,10 +56,15 @@ add_instance() {
   printf '%s' "$id"
 }
 
+# Stops instances gracefully (each leaves Eureka, drains, exits) and removes them. Several at once
+# only when none of them takes traffic any more (an idle colour, a rolled-back canary): docker stops
+# them in parallel, so the deregistration delays do not add up.
 remove_instance() {
-  say "stopping $(name_of "$1") (version $(version_of "$1")): leaves Eureka, drains, exits"
-  docker stop -t 40 "$1" >/dev/null
-  docker rm "$1" >/dev/null
+  local id
+  [ $# -gt 0 ] || return 0
+  for id in "$@"; do say "stopping $(name_of "$id") (version $(version_of "$id")): leaves Eureka, drains, exits"; done
+  docker stop -t 40 "$@" >/dev/null
+  docker rm "$@" >/dev/null
 }
 
 policy() {
@@ -202,7 +207,8 @@ rollback() {
   read_canary_policy "$service"
   policy "$service" "{\"stable\": \"$STABLE\"}"
   sleep "$SETTLE"
-  for id in $(containers_of_version "$service" "$CANARY"); do remove_instance "$id"; done
+  # shellcheck disable=SC2046
+  remove_instance $(containers_of_version "$service" "$CANARY")
   clear_policy "$service"
   say "$service: rolled back to $STABLE"
 }
@@ -228,7 +234,8 @@ switch() {
 retire() {
   local service=$1 version=$2 id remaining
   [ "$(current_policy "$service" | json_field stable)" != "$version" ] || die "$version takes the traffic: switch first"
-  for id in $(containers_of_version "$service" "$version"); do remove_instance "$id"; done
+  # shellcheck disable=SC2046
+  remove_instance $(containers_of_version "$service" "$version")
   remaining=$(versions_running "$service")
   if [ "$(printf '%s\n' "$remaining" | grep -c .)" = 1 ]; then
     clear_policy "$service"
@@ -266,7 +273,8 @@ reset() {
   wait_routed "$service" $(containers_of_version "$service" "$version")
   policy "$service" "{\"stable\": \"$version\"}"
   sleep "$SETTLE"
-  for id in $(containers_of "$service"); do [ "$(version_of "$id")" = "$version" ] || remove_instance "$id"; done
+  # shellcheck disable=SC2046
+  remove_instance $(for id in $(containers_of "$service"); do [ "$(version_of "$id")" = "$version" ] || echo "$id"; done)
   for id in $(containers_of_version "$service" "$version" | tail -n +"$((count + 1))"); do remove_instance "$id"; done
   clear_policy "$service"
   set_env "$(tag_var "$service")" "$tag"

@@ -2,6 +2,7 @@ package dev.bugtracker.gateway;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.client.loadbalancer.reactive.ReactorLoadBalancerExchangeFilterFunction;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,13 +14,14 @@ import org.springframework.web.reactive.function.client.WebClient;
  * it through the registry, like the routes do (and with the same outlier detection).
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(EdgeProperties.class)
 class PersonalAccessTokenConfiguration {
 
 	@Bean
 	PersonalAccessTokenExchangeFilter personalAccessTokenExchangeFilter(
-			ReactorLoadBalancerExchangeFilterFunction loadBalancer, JsonMapper mapper) {
+			ReactorLoadBalancerExchangeFilterFunction loadBalancer, JsonMapper mapper, EdgeProperties edge) {
 		WebClient users = WebClient.builder().baseUrl("http://users-service").filter(loadBalancer).build();
-		return new PersonalAccessTokenExchangeFilter(users, mapper);
+		return new PersonalAccessTokenExchangeFilter(users, mapper, edge.personalAccessTokenCache());
 	}
 
 }

@@ -37,8 +37,9 @@ import org.springframework.web.server.ServerWebExchange;
  * short-lived access token of its owner, at users-service, before the request is routed:
  * the services only ever see signed access tokens.
  * <p>
- * Exchanges are cached by the token's hash for at most {@link #MAX_CACHED} (and never
- * beyond the access token's own expiry), so a revoked token stops working within 30 s at
+ * Exchanges are cached by the token's hash for at most {@code maxCached} (30 s unless
+ * {@code bugtracker.gateway.personal-access-token-cache} says otherwise, and never beyond
+ * the access token's own expiry), so a revoked token stops working within that time at
  * every gateway instance, while a script's thousand requests cost one exchange. A refused
  * token is remembered for a few seconds, so that a client retrying with it does not reach
  * users-service each time. Concurrent requests with one token share one exchange. An
@@ -48,8 +49,6 @@ import org.springframework.web.server.ServerWebExchange;
 class PersonalAccessTokenExchangeFilter implements GlobalFilter, Ordered {
 
 	static final String PREFIX = "Bearer btp_";
-
-	static final Duration MAX_CACHED = Duration.ofSeconds(30);
 
 	private static final Duration REFUSAL_CACHED = Duration.ofSeconds(5);
 
@@ -69,6 +68,8 @@ class PersonalAccessTokenExchangeFilter implements GlobalFilter, Ordered {
 	private final JsonMapper mapper;
 
 	private final Duration attemptTimeout;
+
+	private final Duration maxCached;
 
 	private final AsyncCache<String, Exchanged> exchanged = Caffeine.newBuilder()
 		.maximumSize(100_000)
@@ -96,14 +97,16 @@ class PersonalAccessTokenExchangeFilter implements GlobalFilter, Ordered {
 	 * @param users a client of users-service (load-balanced,
 	 * {@code http://users-service})
 	 * @param mapper writes the problems
+	 * @param maxCached how long an exchange is reused at most
 	 */
-	PersonalAccessTokenExchangeFilter(WebClient users, JsonMapper mapper) {
-		this(users, mapper, ATTEMPT_TIMEOUT);
+	PersonalAccessTokenExchangeFilter(WebClient users, JsonMapper mapper, Duration maxCached) {
+		this(users, mapper, maxCached, ATTEMPT_TIMEOUT);
 	}
 
-	PersonalAccessTokenExchangeFilter(WebClient users, JsonMapper mapper, Duration attemptTimeout) {
+	PersonalAccessTokenExchangeFilter(WebClient users, JsonMapper mapper, Duration maxCached, Duration attemptTimeout) {
 		this.users = users;
 		this.mapper = mapper;
+		this.maxCached = maxCached;
 		this.attemptTimeout = attemptTimeout;
 	}
 
@@ -155,7 +158,7 @@ class PersonalAccessTokenExchangeFilter implements GlobalFilter, Ordered {
 						// expired.
 						Duration cacheFor = Duration.ofSeconds(Math.max(0, expiresIn - 10));
 						return new Exchanged((String) body.get("access_token"), null,
-								(cacheFor.compareTo(MAX_CACHED) < 0) ? cacheFor : MAX_CACHED, null);
+								(cacheFor.compareTo(this.maxCached) < 0) ? cacheFor : this.maxCached, null);
 					});
 				}
 				if (response.statusCode().value() == HttpStatus.UNAUTHORIZED.value()) {

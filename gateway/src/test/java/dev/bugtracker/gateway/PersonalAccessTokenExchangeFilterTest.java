@@ -88,7 +88,7 @@ class PersonalAccessTokenExchangeFilterTest {
 		this.users.start();
 		this.filter = new PersonalAccessTokenExchangeFilter(
 				WebClient.create("http://127.0.0.1:" + this.users.getAddress().getPort()), JsonMapper.builder().build(),
-				Duration.ofSeconds(1));
+				Duration.ofSeconds(30), Duration.ofSeconds(1));
 	}
 
 	@AfterEach

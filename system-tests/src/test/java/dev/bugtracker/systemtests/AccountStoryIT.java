@@ -106,6 +106,47 @@ class AccountStoryIT {
 		assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 	}
 
+	/**
+	 * An admin disables an account whose access token a thief holds (issued before, from
+	 * the account's personal access token, valid for 5 more minutes): within 30 s both
+	 * services refuse it, asked directly, not only through the gateway, and the account's
+	 * personal access token is refused at once.
+	 */
+	@Test
+	void aDisabledAccountsAccessTokenIsRefusedByEveryServiceWithin30Seconds(Stack stack) throws Exception {
+		Stack.Account mallory = stack.signUp("mallory-" + UUID.randomUUID() + "@example.com");
+		HttpResponse<String> exchanged = stack.json("POST", stack.usersPort, "/internal/tokens/exchange", null,
+				"Authorization", mallory.bearer());
+		assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
+		String stolen = "Bearer " + JsonPath.read(exchanged.body(), "$.access_token");
+		assertThat(reportWith(stack, stolen).statusCode()).isEqualTo(201);
+		assertThat(stack.json("GET", stack.usersPort, "/users/me", null, "Authorization", stolen).statusCode())
+			.isEqualTo(200);
+
+		Stack.Account admin = stack.admin();
+		HttpResponse<String> disabled = stack.json("PUT", stack.gatewayPort, "/users/" + mallory.id() + "/disabled",
+				null, "Authorization", admin.bearer());
+		assertThat(disabled.statusCode()).as(disabled.body()).isEqualTo(200);
+		long disabledAt = System.nanoTime();
+		assertThat(stack
+			.json("POST", stack.usersPort, "/internal/tokens/exchange", null, "Authorization", mallory.bearer())
+			.statusCode()).as("the personal access token").isEqualTo(401);
+
+		stack.await(Duration.ofSeconds(40), "both services refuse the access token issued before",
+				() -> reportWith(stack, stolen).statusCode() == 401
+						&& stack.json("GET", stack.usersPort, "/users/me", null, "Authorization", stolen)
+							.statusCode() == 401);
+		assertThat(Duration.ofNanos(System.nanoTime() - disabledAt)).isLessThanOrEqualTo(Duration.ofSeconds(30));
+		HttpResponse<String> refused = reportWith(stack, stolen);
+		assertThat(refused.headers().firstValue("WWW-Authenticate"))
+			.hasValueSatisfying((value) -> assertThat(value).contains("invalid_token"));
+	}
+
+	private static HttpResponse<String> reportWith(Stack stack, String authorization) {
+		return stack.json("POST", stack.bugsPort, "/bugs", "{\"title\": \"Reported with a stolen token\"}",
+				"Authorization", authorization);
+	}
+
 	private static HttpResponse<String> me(Stack stack, String token) {
 		return stack.send(HttpRequest.newBuilder(stack.uri(stack.gatewayPort, "/users/me"))
 			.header("Authorization", "Bearer " + token)

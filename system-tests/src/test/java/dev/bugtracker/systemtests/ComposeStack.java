@@ -65,7 +65,7 @@ final class ComposeStack implements AutoCloseable {
 		this.envFile = workdir.resolve("compose.env");
 		Map<String, String> env = new LinkedHashMap<>();
 		SecureRandom random = new SecureRandom();
-		for (String key : List.of("POSTGRES_PASSWORD", "USERS_DB_PASSWORD", "BUGS_DB_PASSWORD",
+		for (String key : List.of("POSTGRES_PASSWORD", "USERS_DB_PASSWORD", "USERS_DB_APP_PASSWORD", "BUGS_DB_PASSWORD",
 				"NOTIFICATOR_DB_PASSWORD", "BUGS_SERVICE_CLIENT_SECRET", "USERS_IDEMPOTENCY_SECRET",
 				"BUGS_IDEMPOTENCY_SECRET", "USERS_SIGNING_KEYS_SECRET", "EUREKA_PASSWORD", "EUREKA_READER_PASSWORD",
 				"GRAFANA_ADMIN_PASSWORD")) {

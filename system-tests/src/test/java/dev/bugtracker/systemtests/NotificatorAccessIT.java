@@ -48,7 +48,9 @@ class NotificatorAccessIT {
 			assertThat(refusal(withAuthorization(anonymous, "Bearer forged.token.here"), request))
 				.isEqualTo(Status.Code.UNAUTHENTICATED);
 
-			// A user's valid access token, exchanged for their personal access token.
+			// A user's valid access token, exchanged for their personal access token: not
+			// for notificator (its audience is users-service and bugs-service), so it
+			// authenticates nobody there, whatever its scopes.
 			Stack.Account user = stack.signUp("grpc-" + UUID.randomUUID() + "@example.com");
 			String accessToken = com.jayway.jsonpath.JsonPath
 				.read(stack
@@ -57,7 +59,7 @@ class NotificatorAccessIT {
 						.POST(java.net.http.HttpRequest.BodyPublishers.noBody()))
 					.body(), "$.access_token");
 			assertThat(refusal(withAuthorization(anonymous, "Bearer " + accessToken), request))
-				.isEqualTo(Status.Code.PERMISSION_DENIED);
+				.isEqualTo(Status.Code.UNAUTHENTICATED);
 
 			// The services' own calls still go through: the user's welcome email arrived.
 			stack.await(Duration.ofSeconds(30), "the welcome email arrives",

@@ -28,12 +28,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every route of users-service and bugs-service, through the gateway, with every kind of
  * credential, and with HEAD wherever GET is (HEAD runs the GET's handler): none, a
- * malformed token, an expired one, one signed by an unknown key, one of another issuer, a
- * valid token of another user, a valid token without the role or scope, and a valid one.
- * Each answer must be what the rules say: 401 (with {@code WWW-Authenticate: Bearer} and
- * a problem body), 403 (a problem body), 404 where another user's thing is not to be
- * confirmed, or allowed, which means handled: a 404 or 405 there is a rule that sends the
- * request nowhere, and fails.
+ * malformed token, an expired one, one signed by an unknown key, one of another issuer,
+ * one for another service (notificator), a valid token of another user, a valid token
+ * without the role or scope, and a valid one. Each answer must be what the rules say: 401
+ * (with {@code WWW-Authenticate: Bearer} and a problem body), 403 (a problem body), 404
+ * where another user's thing is not to be confirmed, or allowed, which means handled: a
+ * 404 or 405 there is a rule that sends the request nowhere, and fails.
  * <p>
  * The routes come from the services' OpenAPI descriptions: a route without a rule here
  * fails the test. The tokens are made the way the authorization server makes them: the
@@ -78,7 +78,7 @@ class SecurityMatrixIT {
 	/** The kinds of credential. */
 	enum Credential {
 
-		NONE, MALFORMED, EXPIRED, UNKNOWN_KEY, WRONG_ISSUER, OTHER_USER, WITHOUT_ROLE_OR_SCOPE, VALID
+		NONE, MALFORMED, EXPIRED, UNKNOWN_KEY, WRONG_ISSUER, WRONG_AUDIENCE, OTHER_USER, WITHOUT_ROLE_OR_SCOPE, VALID
 
 	}
 
@@ -151,6 +151,10 @@ class SecurityMatrixIT {
 		ownerCredentials.put(Credential.WRONG_ISSUER,
 				bearer(key.kid(), key.privateKey(), "http://elsewhere.example.com", owner.id(), List.of("USER"),
 						ALL_SCOPES, Instant.now(), Instant.now().plusSeconds(300)));
+		// The owner's token, valid in every other way, for notificator only.
+		ownerCredentials.put(Credential.WRONG_AUDIENCE,
+				bearer(key.kid(), key.privateKey(), issuer, owner.id(), List.of("USER"), ALL_SCOPES, Instant.now(),
+						Instant.now().plusSeconds(300), List.of("notificator-service")));
 		ownerCredentials.put(Credential.OTHER_USER, bearer(key.kid(), key.privateKey(), issuer, other.id(),
 				List.of("USER"), ALL_SCOPES, Instant.now(), Instant.now().plusSeconds(300)));
 		// Without the scopes of the service that the route belongs to; on the admins'
@@ -219,7 +223,7 @@ class SecurityMatrixIT {
 	/** What a credential gets on a route under a rule: 401, 403 or "allowed". */
 	private static String expected(Rule rule, Credential credential) {
 		switch (credential) {
-			case MALFORMED, EXPIRED, UNKNOWN_KEY, WRONG_ISSUER:
+			case MALFORMED, EXPIRED, UNKNOWN_KEY, WRONG_ISSUER, WRONG_AUDIENCE:
 				return "401";
 			case NONE:
 				return (rule == Rule.OPEN || rule == Rule.USERS_PUBLIC || rule == Rule.BUGS_READ
@@ -413,10 +417,18 @@ class SecurityMatrixIT {
 	 */
 	static String bearer(String kid, PrivateKey key, String issuer, long subject, List<String> roles,
 			List<String> scopes, Instant issuedAt, Instant expiresAt) throws Exception {
+		return bearer(kid, key, issuer, subject, roles, scopes, issuedAt, expiresAt,
+				List.of("users-service", "bugs-service"));
+	}
+
+	/** A token as the authorization server makes them, for the given audience. */
+	static String bearer(String kid, PrivateKey key, String issuer, long subject, List<String> roles,
+			List<String> scopes, Instant issuedAt, Instant expiresAt, List<String> audience) throws Exception {
 		String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"" + kid + "\"}";
-		String claims = "{\"iss\":\"" + issuer + "\",\"sub\":\"" + subject + "\",\"iat\":" + issuedAt.getEpochSecond()
-				+ ",\"nbf\":" + issuedAt.getEpochSecond() + ",\"exp\":" + expiresAt.getEpochSecond() + ",\"roles\":"
-				+ json(roles) + ",\"scope\":" + json(scopes) + ",\"jti\":\"" + UUID.randomUUID() + "\"}";
+		String claims = "{\"iss\":\"" + issuer + "\",\"aud\":" + json(audience) + ",\"sub\":\"" + subject
+				+ "\",\"iat\":" + issuedAt.getEpochSecond() + ",\"nbf\":" + issuedAt.getEpochSecond() + ",\"exp\":"
+				+ expiresAt.getEpochSecond() + ",\"roles\":" + json(roles) + ",\"scope\":" + json(scopes)
+				+ ",\"jti\":\"" + UUID.randomUUID() + "\"}";
 		Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
 		String signed = base64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
 				+ base64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));

@@ -77,7 +77,18 @@ final class Stack implements AutoCloseable {
 	 * users-service instances read the signing keys every 5 s (30 s by default), so that
 	 * KeyRotationIT can publish a key 15 s ahead.
 	 */
+	/** The role users-service runs as (its migrations run as the owner, postgres). */
+	static final String USERS_RUNTIME_ROLE = "users_app";
+
 	private static final String USERS_KEY_REFRESH = "--bugtracker.security.signing-keys.refresh-interval=5s";
+
+	/**
+	 * Every client of the stack comes from 127.0.0.1, and its tests sign up registered
+	 * addresses on purpose (sixteen sign-ups of one address, the admin's again and
+	 * again): the throttle of such sign-ups per client address (20 by default,
+	 * LoginThrottleTest and AccountLifecycleTest show it) would end the suite.
+	 */
+	private static final String USERS_SIGN_UP_THROTTLE = "--bugtracker.security.login-throttle.refused-sign-ups-per-address.free=100000";
 
 	final int registryPort = freePort();
 
@@ -142,6 +153,10 @@ final class Stack implements AutoCloseable {
 			for (String database : List.of("users", "bugs", "notificator")) {
 				statement.execute("create database " + database);
 			}
+			// users-service runs as a role of its own, as in containers
+			// (deployments/postgres/init-databases.sh); its migrations run as the owner.
+			statement.execute("create role " + USERS_RUNTIME_ROLE + " login");
+			statement.execute("grant connect on database users to " + USERS_RUNTIME_ROLE);
 		}
 		catch (java.sql.SQLException ex) {
 			throw new IOException("Could not create the services' databases", ex);
@@ -154,8 +169,11 @@ final class Stack implements AutoCloseable {
 		this.users = service(root, version, "users-service", env, this.usersPort,
 				// Retry quickly after an outage so the test does not wait out a long
 				// backoff.
-				"--bugtracker.outbox.max-backoff=2s", "--bugtracker.security.admins=" + ADMIN_EMAIL, USERS_KEY_REFRESH,
-				database("users"));
+				Stream
+					.concat(Stream.of("--bugtracker.outbox.max-backoff=2s",
+							"--bugtracker.security.admins=" + ADMIN_EMAIL, USERS_KEY_REFRESH, USERS_SIGN_UP_THROTTLE),
+							usersDatabase().stream())
+					.toArray(String[]::new));
 		this.bugs = service(root, version, "bugs-service", env, this.bugsPort, database("bugs"));
 		this.gateway = service(root, version, "gateway", env, this.gatewayPort,
 				"--management.server.port=" + this.gatewayManagementPort,
@@ -209,8 +227,31 @@ final class Stack implements AutoCloseable {
 		return java.sql.DriverManager.getConnection(this.postgres.getJdbcUrl("postgres", name));
 	}
 
+	/**
+	 * @param role a role of the stack's PostgreSQL (it trusts local connections)
+	 * @param name a service's database
+	 * @return a connection to it as that role
+	 * @throws java.sql.SQLException if it cannot be had
+	 */
+	java.sql.Connection connectAs(String role, String name) throws java.sql.SQLException {
+		return java.sql.DriverManager.getConnection(this.postgres.getJdbcUrl(role, name));
+	}
+
 	private String database(String name) {
 		return "--spring.datasource.url=" + this.postgres.getJdbcUrl("postgres", name);
+	}
+
+	/**
+	 * users-service's database arguments: it runs as {@link #USERS_RUNTIME_ROLE}, its
+	 * migrations as the owner, which grant that role no more than the service needs.
+	 */
+	private List<String> usersDatabase() {
+		String url = this.postgres.getJdbcUrl(USERS_RUNTIME_ROLE, "users");
+		String withoutUser = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+		// The stack's PostgreSQL trusts local connections: the passwords are not checked.
+		return List.of("--spring.datasource.url=" + withoutUser, "--spring.datasource.username=" + USERS_RUNTIME_ROLE,
+				"--spring.datasource.password=trusted", "--spring.flyway.user=postgres",
+				"--spring.flyway.password=trusted", "--spring.flyway.placeholders.runtimerole=" + USERS_RUNTIME_ROLE);
 	}
 
 	/**
@@ -228,7 +269,8 @@ final class Stack implements AutoCloseable {
 	 */
 	ServiceProcess startAnotherUsersInstanceAt(int port, String... arguments) throws IOException {
 		List<String> all = new ArrayList<>(
-				List.of("--bugtracker.outbox.max-backoff=2s", USERS_KEY_REFRESH, database("users")));
+				List.of("--bugtracker.outbox.max-backoff=2s", USERS_KEY_REFRESH, USERS_SIGN_UP_THROTTLE));
+		all.addAll(usersDatabase());
 		all.addAll(List.of(arguments));
 		return startAnother("users-service", port, all.toArray(String[]::new));
 	}

@@ -1,9 +1,14 @@
 package dev.bugtracker.bugs.security;
 
+import java.time.Clock;
+
 import dev.bugtracker.platform.security.AccessTokenDecoders;
+import dev.bugtracker.platform.security.CredentialCutOffs;
+import dev.bugtracker.platform.security.CutOffCheckingJwtDecoder;
 import dev.bugtracker.platform.security.ProblemSecurityHandlers;
 import dev.bugtracker.platform.security.Routes;
 import dev.bugtracker.platform.security.ScopeRules;
+import dev.bugtracker.platform.security.ServiceTokens;
 import dev.bugtracker.platform.security.TokenAuthorities;
 import dev.bugtracker.platform.web.ProblemWriter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -92,11 +97,25 @@ public class SecurityConfiguration {
 
 	/**
 	 * Access tokens of users-service's authorization server
-	 * ({@link AccessTokenDecoders}).
+	 * ({@link AccessTokenDecoders}), except those of users whose credentials were cut off
+	 * after the token was issued ({@link CredentialCutOffs}).
 	 */
 	@Bean
-	JwtDecoder jwtDecoder(Environment environment, LoadBalancerInterceptor loadBalancer) {
-		return AccessTokenDecoders.fromAuthorizationServer(environment, loadBalancer);
+	JwtDecoder jwtDecoder(Environment environment, LoadBalancerInterceptor loadBalancer, CredentialCutOffs cutOffs) {
+		return new CutOffCheckingJwtDecoder(AccessTokenDecoders.fromAuthorizationServer(environment, loadBalancer),
+				cutOffs);
+	}
+
+	/**
+	 * The accounts cut off lately, fetched from users-service every
+	 * {@code bugtracker.security.cut-offs.poll-interval} with this service's own token.
+	 */
+	@Bean
+	CredentialCutOffs credentialCutOffs(Environment environment, LoadBalancerInterceptor loadBalancer,
+			ServiceTokens tokens, MeterRegistry meters) {
+		return new CredentialCutOffs(CredentialCutOffs.fromUsersService(environment, loadBalancer, tokens),
+				CredentialCutOffs.pollInterval(environment), Clock.systemUTC())
+			.start(meters);
 	}
 
 }

@@ -4,6 +4,7 @@ import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
+import java.util.List;
 
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
@@ -13,7 +14,10 @@ import org.springframework.core.env.Environment;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
@@ -33,8 +37,9 @@ import org.springframework.web.client.RestTemplate;
  * token signed by a key not seen yet makes the decoder fetch them again (users-service
  * publishes a new key an hour before it signs with it). A failed fetch is made once more
  * at another instance ({@link #keySource}). A token must name
- * {@code bugtracker.security.public-url} as its issuer, and not be expired. A token
- * accepted once is remembered until it expires ({@link CachingJwtDecoder}).
+ * {@code bugtracker.security.public-url} as its issuer and the service itself as its
+ * audience ({@link Audiences}), and not be expired. A token accepted once is remembered
+ * until it expires ({@link CachingJwtDecoder}).
  */
 public final class AccessTokenDecoders {
 
@@ -80,8 +85,37 @@ public final class AccessTokenDecoders {
 			jwkSetUri = environment.getProperty("bugtracker.security.jwk-set-uri", DEFAULT_JWK_SET_URI);
 		}
 		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(keySource(jwkSetUri, keys)).build();
-		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<Jwt>(JwtValidators.createDefaultWithIssuer(issuer)));
+		decoder.setJwtValidator(validator(issuer, audience(environment)));
 		return cached(decoder);
+	}
+
+	/**
+	 * @param issuer the issuer a token must name
+	 * @param audience the service that checks it, which the token's {@code aud} must name
+	 * ({@link Audiences})
+	 * @return the checks of an access token's claims: issuer, audience, expiry and
+	 * not-before
+	 */
+	public static OAuth2TokenValidator<Jwt> validator(String issuer, String audience) {
+		return new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(issuer),
+				new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
+						(named) -> named != null && named.contains(audience)));
+	}
+
+	/**
+	 * @param environment a service's environment
+	 * @return the audience the service's tokens must name:
+	 * {@code bugtracker.security.audience}, by default the service's name
+	 * @throws IllegalStateException if neither is set
+	 */
+	public static String audience(Environment environment) {
+		String audience = environment.getProperty("bugtracker.security.audience",
+				environment.getProperty("spring.application.name", ""));
+		if (audience.isBlank()) {
+			throw new IllegalStateException("Neither bugtracker.security.audience nor spring.application.name is set: "
+					+ "a service checks that access tokens name it as their audience");
+		}
+		return audience;
 	}
 
 	/**

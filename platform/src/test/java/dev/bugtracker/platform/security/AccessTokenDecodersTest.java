@@ -142,11 +142,15 @@ class AccessTokenDecodersTest {
 			throw new IllegalStateException("the registry was asked where the keys are");
 		};
 		MockEnvironment environment = new MockEnvironment().withProperty("bugtracker.security.public-url", ISSUER)
+			.withProperty("spring.application.name", "bugs-service")
 			.withProperty("bugtracker.security.authorization-server-url",
 					"http://127.0.0.1:" + this.keys.getAddress().getPort() + "/");
 		JwtDecoder decoder = AccessTokenDecoders.fromAuthorizationServer(environment, registry);
 
 		assertThat(decoder.decode(token(this.key)).getSubject()).isEqualTo("42");
+		assertThatExceptionOfType(BadJwtException.class).as("a token for other services")
+			.isThrownBy(() -> decoder.decode(token(this.key, List.of("users-service", "notificator-service"))))
+			.withMessageContaining("aud");
 		assertThatExceptionOfType(BadJwtException.class).as("a token signed by a key that the server does not publish")
 			.isThrownBy(() -> decoder.decode(token(rogue)));
 		assertThat(balanced).hasValue(0);
@@ -157,6 +161,7 @@ class AccessTokenDecodersTest {
 	void anAuthorizationServerAddressThatIsNoHttpUrlIsRefusedAtStart() {
 		for (String wrong : List.of("users-service:8800", "ftp://users-service/", "lb://users-service")) {
 			MockEnvironment environment = new MockEnvironment().withProperty("bugtracker.security.public-url", ISSUER)
+				.withProperty("spring.application.name", "bugs-service")
 				.withProperty("bugtracker.security.authorization-server-url", wrong);
 			assertThatExceptionOfType(IllegalStateException.class)
 				.isThrownBy(() -> AccessTokenDecoders.fromAuthorizationServer(environment,
@@ -196,8 +201,13 @@ class AccessTokenDecodersTest {
 	}
 
 	private static String token(RSAKey signer) throws Exception {
+		return token(signer, List.of("users-service", "bugs-service"));
+	}
+
+	private static String token(RSAKey signer, List<String> audience) throws Exception {
 		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signer.getKeyID()).build(),
 				new JWTClaimsSet.Builder().subject("42")
+					.audience(audience)
 					.issuer(ISSUER)
 					.issueTime(new Date())
 					.expirationTime(Date.from(Instant.now().plusSeconds(300)))

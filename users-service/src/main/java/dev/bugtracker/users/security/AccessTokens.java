@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import dev.bugtracker.platform.security.Audiences;
+import dev.bugtracker.platform.security.CredentialCutOffs;
 import dev.bugtracker.platform.security.TokenAuthorities;
+import dev.bugtracker.users.user.CredentialVersions;
 import dev.bugtracker.users.user.User;
 import dev.bugtracker.users.user.UserService;
 
@@ -21,7 +24,8 @@ import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 /**
  * Access tokens for users, as the authorization server issues them: signed by the active
  * {@link SigningKeys key}, with the public URL as issuer, the user's id as subject, their
- * email and roles. The authorization server's own tokens get the user's claims from
+ * email, roles and credentials version, and the services they are for as audience
+ * ({@link Audiences}). The authorization server's own tokens get the user's claims from
  * {@link #claimsOf(User)}; {@link #mint} makes the ones it does not issue through its
  * endpoints (personal access tokens exchanged at the gateway).
  */
@@ -33,12 +37,15 @@ public class AccessTokens {
 
 	private final UserService users;
 
+	private final CredentialVersions versions;
+
 	private final String issuer;
 
-	AccessTokens(JwtEncoder encoder, SigningKeys keys, UserService users, String issuer) {
+	AccessTokens(JwtEncoder encoder, SigningKeys keys, UserService users, CredentialVersions versions, String issuer) {
 		this.encoder = encoder;
 		this.keys = keys;
 		this.users = users;
+		this.versions = versions;
 		this.issuer = issuer;
 	}
 
@@ -60,6 +67,7 @@ public class AccessTokens {
 			.notBefore(issuedAt)
 			.expiresAt(expiresAt)
 			.id(UUID.randomUUID().toString())
+			.audience(Audiences.ofPeople())
 			.claim("scope", new ArrayList<>(scopes));
 		claimsOf(user).forEach(claims::claim);
 		extra.forEach(claims::claim);
@@ -85,6 +93,7 @@ public class AccessTokens {
 			.notBefore(issuedAt)
 			.expiresAt(expiresAt)
 			.id(UUID.randomUUID().toString())
+			.audience(Audiences.ofScopes(scopes))
 			.claim("scope", new ArrayList<>(scopes))
 			.build();
 		JwsHeader header = JwsHeader.with(SignatureAlgorithm.RS256).keyId(this.keys.activeKeyId()).build();
@@ -93,14 +102,18 @@ public class AccessTokens {
 
 	/**
 	 * @param user a user
-	 * @return the claims that describe them: email and roles. Plain JDK types (an
-	 * ArrayList), because the authorization server stores the claims with the
-	 * authorization and reads them back with a JSON mapper that allows only well-known
-	 * types
+	 * @return the claims that describe them: email, roles and the version of their
+	 * credentials (a token of an older one is refused once they are cut off:
+	 * {@link CredentialCutOffs}). Plain JDK types (an ArrayList), because the
+	 * authorization server stores the claims with the authorization and reads them back
+	 * with a JSON mapper that allows only well-known types
 	 */
 	Map<String, Object> claimsOf(User user) {
 		return Map.of("email", user.getEmail(), TokenAuthorities.ROLES_CLAIM,
-				this.users.rolesOf(user).stream().map(Enum::name).collect(Collectors.toCollection(ArrayList::new)));
+				this.users.rolesOf(user).stream().map(Enum::name).collect(Collectors.toCollection(ArrayList::new)),
+				// An int: the authorization server's mapper reads a Long back only as an
+				// Integer (a natural JSON type), it refuses the type id of a Long.
+				CredentialCutOffs.CLAIM, Math.toIntExact(this.versions.versionOf(user.getId())));
 	}
 
 }

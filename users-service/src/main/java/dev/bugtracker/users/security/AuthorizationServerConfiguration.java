@@ -5,11 +5,17 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import dev.bugtracker.platform.security.AccessTokenDecoders;
+import dev.bugtracker.platform.security.Audiences;
+import dev.bugtracker.platform.security.CredentialCutOffs;
+import dev.bugtracker.platform.security.CutOffCheckingJwtDecoder;
 import dev.bugtracker.platform.security.Secrets;
 import dev.bugtracker.platform.security.ServiceTokens;
 import dev.bugtracker.users.user.AccountProperties;
+import dev.bugtracker.users.user.CredentialVersions;
 import dev.bugtracker.users.user.User;
 import dev.bugtracker.users.user.UserService;
+
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.session.autoconfigure.DefaultCookieSerializerCustomizer;
@@ -29,7 +35,6 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
-import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
@@ -42,6 +47,7 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
@@ -157,10 +163,22 @@ class AuthorizationServerConfiguration {
 	 * remembered once accepted, until they expire.
 	 */
 	@Bean
-	JwtDecoder jwtDecoder(SigningKeys keys, AuthorizationServerSettings settings) {
+	JwtDecoder jwtDecoder(SigningKeys keys, AuthorizationServerSettings settings, CredentialCutOffs cutOffs) {
 		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(keys).build();
-		decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(settings.getIssuer()));
-		return AccessTokenDecoders.cached(decoder);
+		decoder.setJwtValidator(AccessTokenDecoders.validator(settings.getIssuer(), "users-service"));
+		return new CutOffCheckingJwtDecoder(AccessTokenDecoders.cached(decoder), cutOffs);
+	}
+
+	/**
+	 * The accounts cut off lately, read from the database that every users-service
+	 * instance shares, every {@code bugtracker.security.cut-offs.poll-interval}: a token
+	 * issued before its owner's cut-off is refused here within that time, as at the other
+	 * services.
+	 */
+	@Bean
+	CredentialCutOffs credentialCutOffs(CredentialVersions versions, Environment environment, Clock clock,
+			MeterRegistry meters) {
+		return new CredentialCutOffs(versions::since, CredentialCutOffs.pollInterval(environment), clock).start(meters);
 	}
 
 	@Bean
@@ -174,9 +192,9 @@ class AuthorizationServerConfiguration {
 	}
 
 	@Bean
-	AccessTokens accessTokens(JwtEncoder encoder, SigningKeys keys, UserService users,
+	AccessTokens accessTokens(JwtEncoder encoder, SigningKeys keys, UserService users, CredentialVersions versions,
 			AuthorizationServerSettings settings) {
-		return new AccessTokens(encoder, keys, users, settings.getIssuer());
+		return new AccessTokens(encoder, keys, users, versions, settings.getIssuer());
 	}
 
 	/** users-service's own tokens, for its outbox's calls to notificator. */
@@ -187,7 +205,9 @@ class AuthorizationServerConfiguration {
 
 	/**
 	 * Every token names its signing key. A user's token has the user's id as subject (an
-	 * email can change), their email and their roles; a client's token has the client id.
+	 * email can change), their email, their roles and credentials version, and is for the
+	 * API behind the gateway; a client's token has the client id, and is for the services
+	 * its scopes reach ({@link Audiences}).
 	 */
 	@Bean
 	OAuth2TokenCustomizer<JwtEncodingContext> tokenClaims(SigningKeys keys, UserService users,
@@ -198,6 +218,13 @@ class AuthorizationServerConfiguration {
 				User user = users.findByEmail(account.getUsername()).orElseThrow();
 				context.getClaims().subject(String.valueOf(user.getId()));
 				accessTokens.claimsOf(user).forEach(context.getClaims()::claim);
+				if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
+					// An ID token's audience stays the client it was issued to.
+					context.getClaims().audience(Audiences.ofPeople());
+				}
+			}
+			else if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
+				context.getClaims().audience(Audiences.ofScopes(context.getAuthorizedScopes()));
 			}
 		};
 	}

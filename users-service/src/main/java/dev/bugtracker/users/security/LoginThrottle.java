@@ -11,10 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Remembers failed logins by account and client address, and says how long the next
- * attempt must wait ({@link LoginThrottleProperties}). In memory, per instance: with
- * several instances behind the gateway's round robin, an attacker gets each limit once
- * per instance, which is still a tiny fraction of what an unthrottled login allows.
+ * Remembers failed logins by account and client address, and sign-ups refused for a
+ * registered address by client address, and says how long the next attempt must wait
+ * ({@link LoginThrottleProperties}). In memory, per instance: with several instances
+ * behind the gateway's round robin, an attacker gets each limit once per instance, which
+ * is still a tiny fraction of what an unthrottled login allows.
  */
 class LoginThrottle {
 
@@ -72,6 +73,34 @@ class LoginThrottle {
 	}
 
 	/**
+	 * @param address a client's address
+	 * @return how long a sign-up from it must wait: zero unless too many of its sign-ups
+	 * were refused for a registered address
+	 */
+	Duration waitBeforeSigningUp(String address) {
+		if (!this.properties.enabled()) {
+			return Duration.ZERO;
+		}
+		return waitFor(signUpKey(address), this.clock.instant());
+	}
+
+	/**
+	 * A sign-up was refused because its address is registered: one more probe of which
+	 * addresses have accounts.
+	 * @param address the client's address
+	 */
+	void signUpRefused(String address) {
+		if (!this.properties.enabled()) {
+			return;
+		}
+		Duration wait = record(signUpKey(address), this.properties.refusedSignUpsPerAddress(), this.clock.instant());
+		if (!wait.isZero()) {
+			log.warn("Sign-ups of registered addresses keep coming from one client address; its next sign-up waits {}",
+					wait);
+		}
+	}
+
+	/**
 	 * A login succeeded: the account's failures are forgotten (the address's are not: it
 	 * may be guessing at other accounts).
 	 * @param account the account
@@ -97,6 +126,10 @@ class LoginThrottle {
 
 	private static String addressKey(String address) {
 		return "address:" + address;
+	}
+
+	private static String signUpKey(String address) {
+		return "sign-up:" + address;
 	}
 
 	private static String pairKey(String account, String address) {

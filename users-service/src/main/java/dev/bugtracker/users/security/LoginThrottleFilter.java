@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Set;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -27,14 +28,19 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Makes a login attempt (HTTP Basic, the login page) or a personal access token exchange
- * wait when its account or client address has failed too often ({@link LoginThrottle}):
- * {@code 429} with {@code Retry-After} and a problem, before the password is even
- * checked. Failed and successful password checks are counted from Spring Security's
- * authentication events; refused token exchanges from their answers.
+ * wait when its account or client address has failed too often, and a sign-up when its
+ * client address has had too many sign-ups refused for a registered address (probing
+ * which addresses have accounts) ({@link LoginThrottle}): {@code 429} with
+ * {@code Retry-After} and a problem, before the password is even checked. Failed and
+ * successful password checks are counted from Spring Security's authentication events;
+ * refused token exchanges from their answers.
  */
 class LoginThrottleFilter extends OncePerRequestFilter {
 
 	static final String TOKEN_EXCHANGE = "/internal/tokens/exchange";
+
+	/** The sign-up paths (the tutorial's and the API's). */
+	static final Set<String> SIGN_UPS = Set.of("/users", "/users/create");
 
 	private final LoginThrottle throttle;
 
@@ -48,6 +54,8 @@ class LoginThrottleFilter extends OncePerRequestFilter {
 
 	private final Counter refusedPersonalAccessTokens;
 
+	private final Counter signUpsThrottled;
+
 	LoginThrottleFilter(LoginThrottle throttle, ProblemWriter problems, MeterRegistry meters) {
 		this.throttle = throttle;
 		this.problems = problems;
@@ -55,6 +63,10 @@ class LoginThrottleFilter extends OncePerRequestFilter {
 		this.loginsFailed = logins(meters, "failure");
 		this.loginsThrottled = logins(meters, "throttled");
 		this.refusedPersonalAccessTokens = ProblemSecurityHandlers.tokenFailures(meters, "personal-access-token");
+		this.signUpsThrottled = Counter.builder("bugtracker.sign_ups.throttled")
+			.description("Sign-ups refused with 429 because their client address had too many sign-ups refused "
+					+ "for a registered address")
+			.register(meters);
 	}
 
 	private static Counter logins(MeterRegistry meters, String outcome) {
@@ -68,31 +80,57 @@ class LoginThrottleFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
+		boolean signUp = "POST".equals(request.getMethod()) && SIGN_UPS.contains(request.getRequestURI());
+		if (signUp) {
+			Duration wait = this.throttle.waitBeforeSigningUp(request.getRemoteAddr());
+			if (!wait.isZero()) {
+				this.signUpsThrottled.increment();
+				tooMany(request, response, wait, "Too many sign-ups of registered addresses from here");
+				return;
+			}
+		}
 		boolean exchange = "POST".equals(request.getMethod()) && TOKEN_EXCHANGE.equals(request.getRequestURI());
 		String account = exchange ? null : accountOf(request);
 		if (!exchange && account == null) {
 			chain.doFilter(request, response);
+			countRefusedSignUp(signUp, request, response);
 			return;
 		}
 		String address = request.getRemoteAddr();
 		Duration wait = this.throttle.waitBeforeTrying(account, address);
 		if (!wait.isZero()) {
-			long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS,
-					"Too many failed attempts; retry in " + seconds + " s");
-			problem.setTitle("Too Many Requests");
 			if (!exchange) {
 				this.loginsThrottled.increment();
 			}
-			response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(seconds));
-			this.problems.write(request, response, problem);
+			tooMany(request, response, wait, "Too many failed attempts");
 			return;
 		}
 		chain.doFilter(request, response);
+		countRefusedSignUp(signUp, request, response);
 		if (exchange && response.getStatus() == HttpStatus.UNAUTHORIZED.value()) {
 			this.refusedPersonalAccessTokens.increment();
 			this.throttle.failed(null, address);
 		}
+	}
+
+	/**
+	 * A sign-up refused with 409 (the address is registered) counts against its client
+	 * address.
+	 */
+	private void countRefusedSignUp(boolean signUp, HttpServletRequest request, HttpServletResponse response) {
+		if (signUp && response.getStatus() == HttpStatus.CONFLICT.value()) {
+			this.throttle.signUpRefused(request.getRemoteAddr());
+		}
+	}
+
+	private void tooMany(HttpServletRequest request, HttpServletResponse response, Duration wait, String why)
+			throws IOException {
+		long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS,
+				why + "; retry in " + seconds + " s");
+		problem.setTitle("Too Many Requests");
+		response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(seconds));
+		this.problems.write(request, response, problem);
 	}
 
 	/** The account a request tries to log in to: HTTP Basic, or the login form. */

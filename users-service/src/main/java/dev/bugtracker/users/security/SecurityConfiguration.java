@@ -146,7 +146,7 @@ public class SecurityConfiguration {
 				.access(ScopeRules.anonymousOr(read))
 				.requestMatchers("/users/**")
 				.authenticated()
-				.requestMatchers("/internal/users/**")
+				.requestMatchers("/internal/users/**", "/internal/credential-cut-offs")
 				.hasAuthority("SCOPE_users:lookup")
 				.anyRequest()
 				.permitAll());

@@ -29,12 +29,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Cutting off stolen credentials, over real HTTP on PostgreSQL: a password change with
  * the current password, signing out everywhere, and an admin disabling an account. Each
  * revokes every personal access token of the account, whose exchange at the gateway then
- * fails.
+ * fails, and raises the account's credentials version: an access token issued before is
+ * refused once the cut-offs are fetched again (every 500 ms here, 10 s by default), and
+ * the cut-off is published to the other services.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "eureka.client.enabled=false", "spring.grpc.client.channel.notificator.target=127.0.0.1:1",
 				"bugtracker.security.admins=Root@Example.com,boss@example.com,chief@example.com,warden@example.com",
-				"bugtracker.security.public-url=https://bugs.example.com" })
+				"bugtracker.security.public-url=https://bugs.example.com",
+				"bugtracker.security.cut-offs.poll-interval=500ms",
+				"bugtracker.security.login-throttle.refused-sign-ups-per-address.free=3" })
 @Import(EmbeddedPostgresTestConfiguration.class)
 class AccountLifecycleTest {
 
@@ -52,6 +56,8 @@ class AccountLifecycleTest {
 		signUp(email, "judy's first password");
 		String token = personalAccessToken(email, "judy's first password");
 		assertThat(exchange(token)).isEqualTo(200);
+		String issuedBefore = accessToken(token);
+		assertThat(meWith(issuedBefore)).isEqualTo(200);
 
 		HttpResponse<String> wrong = send("PUT", "/users/me/password", basic(email, "judy's first password"),
 				"{\"currentPassword\": \"not judy's password\", \"newPassword\": \"judy's second password\"}", null);
@@ -69,6 +75,9 @@ class AccountLifecycleTest {
 		assertThat(me(email, "judy's first password")).isEqualTo(401);
 		assertThat(me(email, "judy's second password")).isEqualTo(200);
 		assertThat(exchange(token)).as("a token made with the old password").isEqualTo(401);
+		awaitRefused(issuedBefore);
+		String issuedAfter = accessToken(personalAccessToken(email, "judy's second password"));
+		assertThat(meWith(issuedAfter)).as("an access token issued after the change").isEqualTo(200);
 	}
 
 	@Test
@@ -98,6 +107,8 @@ class AccountLifecycleTest {
 		signUp(email, "lena's own password");
 		String laptop = personalAccessToken(email, "lena's own password");
 		String phone = personalAccessToken(email, "lena's own password");
+		String issuedBefore = accessToken(phone);
+		long lena = id(send("GET", "/users/me", issuedBefore, null, null));
 
 		HttpResponse<String> out = send("POST", "/users/me/sign-out-everywhere", basic(email, "lena's own password"),
 				null, null);
@@ -106,6 +117,21 @@ class AccountLifecycleTest {
 		assertThat(exchange(laptop)).isEqualTo(401);
 		assertThat(exchange(phone)).isEqualTo(401);
 		assertThat(me(email, "lena's own password")).as("the password stays").isEqualTo(200);
+		awaitRefused(issuedBefore);
+
+		// The cut-off is published to the services, for their own service tokens only.
+		assertThat(send("GET", "/internal/credential-cut-offs", null, null, null).statusCode()).isEqualTo(401);
+		assertThat(send("GET", "/internal/credential-cut-offs",
+				accessToken(personalAccessToken(email, "lena's own password")), null, null)
+			.statusCode()).as("a user's token").isEqualTo(403);
+		HttpResponse<String> feed = send("GET", "/internal/credential-cut-offs", serviceToken(), null, null);
+		assertThat(feed.statusCode()).as(feed.body()).isEqualTo(200);
+		List<Integer> versions = JsonPath.read(feed.body(), "$.cutOffs[?(@.userId == " + lena + ")].version");
+		assertThat(versions).containsExactly(1);
+		HttpResponse<String> badSince = send("GET", "/internal/credential-cut-offs?since=yesterday", serviceToken(),
+				null, null);
+		assertThat(badSince.statusCode()).isEqualTo(400);
+		assertThat(badSince.body()).contains("since");
 	}
 
 	@Test
@@ -119,6 +145,7 @@ class AccountLifecycleTest {
 		String email = unique("mallory");
 		long mallory = id(signUp(email, "mallory's password"));
 		String token = personalAccessToken(email, "mallory's password");
+		String issuedBefore = accessToken(token);
 
 		assertThat(send("PUT", "/users/" + wardenId + "/disabled", basic(email, "mallory's password"), null, null)
 			.statusCode()).as("a user disabling an admin").isEqualTo(403);
@@ -128,6 +155,7 @@ class AccountLifecycleTest {
 		assertThat((Boolean) JsonPath.read(disabled.body(), "$.disabled")).isTrue();
 		assertThat(me(email, "mallory's password")).isEqualTo(401);
 		assertThat(exchange(token)).isEqualTo(401);
+		awaitRefused(issuedBefore);
 		assertThat(send("PUT", "/users/" + wardenId + "/disabled", basic(warden, "the warden's password"), null, null)
 			.statusCode()).as("an admin disabling themselves").isEqualTo(409);
 
@@ -140,6 +168,33 @@ class AccountLifecycleTest {
 			.param("user:" + mallory)
 			.query(Long.class)
 			.single()).isEqualTo(1);
+	}
+
+	/**
+	 * Sign-up answers 409 for a registered address (ADR 6), so a client probing which
+	 * addresses have accounts is throttled: after 3 refusals here (20 by default) its
+	 * sign-ups wait, whatever the address, with 429 and Retry-After; other clients sign
+	 * up as before.
+	 */
+	@Test
+	void probingWhichAddressesAreRegisteredThroughSignUpIsThrottledPerClient() throws Exception {
+		String taken = unique("olga");
+		signUp(taken, "olga's own password");
+		String prober = "203.0.113.66";
+		List<Integer> probes = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			probes.add(send("POST", "/users", null, "{\"email\": \"" + taken + "\"}", prober).statusCode());
+		}
+		assertThat(probes).containsExactly(409, 409, 409, 409);
+
+		HttpResponse<String> waiting = send("POST", "/users/create", null, "{\"email\": \"" + unique("new") + "\"}",
+				prober);
+		assertThat(waiting.statusCode()).as("a new address, from the prober").isEqualTo(429);
+		assertThat(waiting.headers().firstValue("Retry-After")).isPresent();
+		assertThat(waiting.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(send("POST", "/users", null, "{\"email\": \"" + unique("pia") + "\"}", "198.51.100.66").statusCode())
+			.as("another client")
+			.isEqualTo(201);
 	}
 
 	private HttpResponse<String> signUp(String email, String password) throws Exception {
@@ -168,6 +223,38 @@ class AccountLifecycleTest {
 		HttpResponse<String> exchanged = send("POST", "/internal/tokens/exchange", "Bearer " + token, null, null);
 		assertThat(exchanged.statusCode()).isEqualTo(200);
 		return "Bearer " + JsonPath.read(exchanged.body(), "$.access_token");
+	}
+
+	private int meWith(String authorization) throws Exception {
+		return send("GET", "/users/me", authorization, null, null).statusCode();
+	}
+
+	/**
+	 * An access token issued before a cut-off is refused once the cut-offs are fetched
+	 * again (every 500 ms here): within 10 s, on a loaded machine.
+	 */
+	private void awaitRefused(String authorization) throws Exception {
+		long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+		HttpResponse<String> me = send("GET", "/users/me", authorization, null, null);
+		while (me.statusCode() == 200 && System.nanoTime() < deadline) {
+			Thread.sleep(100);
+			me = send("GET", "/users/me", authorization, null, null);
+		}
+		assertThat(me.statusCode()).as("an access token issued before the cut-off: %s", me.body()).isEqualTo(401);
+		assertThat(me.headers().firstValue("WWW-Authenticate"))
+			.hasValueSatisfying((value) -> assertThat(value).contains("invalid_token"));
+	}
+
+	/** A token of the client bugs-service, as the services fetch the cut-offs with. */
+	private String serviceToken() throws Exception {
+		HttpResponse<String> token = this.http
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/oauth2/token"))
+				.header("Authorization", basic("bugs-service", "test-only-secret"))
+				.header("Content-Type", "application/x-www-form-urlencoded")
+				.POST(BodyPublishers.ofString("grant_type=client_credentials&scope=users:lookup"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+		return "Bearer " + JsonPath.read(token.body(), "$.access_token");
 	}
 
 	private int me(String email, String password) throws Exception {

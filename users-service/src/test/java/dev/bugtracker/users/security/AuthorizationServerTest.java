@@ -46,6 +46,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Import(EmbeddedPostgresTestConfiguration.class)
 class AuthorizationServerTest {
 
+	/** The client bugs-service's credentials (its secret from application.properties). */
+	private static final String BUGS_SERVICE = "Basic "
+			+ Base64.getEncoder().encodeToString("bugs-service:test-only-secret".getBytes(StandardCharsets.UTF_8));
+
 	/** Registered by default: under the public URL. */
 	private static final String REDIRECT = "https://bugs.example.com/login/oauth2/code/bugtracker-web";
 
@@ -215,8 +219,90 @@ class AuthorizationServerTest {
 			.containsEntry("sub", String.valueOf(userId))
 			.containsEntry("email", email);
 		assertThat((List<String>) claims.get("roles")).containsExactlyInAnyOrder("USER", "ADMIN");
+		assertThat((List<String>) claims.get("aud")).as("a person's token is for the API behind the gateway")
+			.containsExactlyInAnyOrder("users-service", "bugs-service");
+		assertThat(((Number) claims.get("credentials_version")).longValue()).isZero();
 		long lifetime = ((Number) claims.get("exp")).longValue() - ((Number) claims.get("iat")).longValue();
 		assertThat(lifetime).isEqualTo(600);
+		String idToken = JsonPath.read(token.body(), "$.id_token");
+		Object idAudience = JsonPath.read(decode(idToken.split("\\.")[1]), "$.aud");
+		assertThat(idAudience.toString()).as("the ID token's audience stays the client")
+			.contains("bugtracker-web")
+			.doesNotContain("bugs-service");
+	}
+
+	/**
+	 * A service's token is for the services its scopes reach, and a service refuses a
+	 * token that does not name it, whatever its scopes: bugs-service's token for
+	 * notificator is no key to users-service.
+	 */
+	@Test
+	void aServiceTokenIsForTheServicesItsScopesReachAndRefusedByTheOthers() throws Exception {
+		String forNotificator = serviceToken("notifications:send");
+		// One audience is written as a string, several as an array (RFC 7519).
+		assertThat((String) JsonPath.read(decode(forNotificator.split("\\.")[1]), "$.aud"))
+			.isEqualTo("notificator-service");
+		String forLookups = serviceToken("users:lookup notifications:send");
+		assertThat((List<String>) JsonPath.read(decode(forLookups.split("\\.")[1]), "$.aud"))
+			.containsExactlyInAnyOrder("users-service", "notificator-service");
+
+		HttpResponse<String> refused = this.http.send(HttpRequest.newBuilder(uri("/internal/users/1"))
+			.header("Authorization", "Bearer " + forNotificator)
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(refused.statusCode()).isEqualTo(401);
+		assertThat(refused.headers().firstValue("WWW-Authenticate").orElse("")).contains("invalid_token");
+		HttpResponse<String> looked = this.http.send(HttpRequest.newBuilder(uri("/internal/users/999999"))
+			.header("Authorization", "Bearer " + forLookups)
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(looked.statusCode()).as("known to users-service, no such user").isEqualTo(404);
+	}
+
+	/**
+	 * OAuth2 token revocation (RFC 7009) and introspection (RFC 7662): a client revokes
+	 * its own token, which the authorization server then reports inactive; another
+	 * client's credentials, or none, revoke nothing.
+	 */
+	@Test
+	void aClientRevokesItsTokenAndTheAuthorizationServerReportsItInactive() throws Exception {
+		String token = serviceToken("users:lookup");
+		assertThat(introspect(token)).as("before").isTrue();
+
+		HttpResponse<String> anonymous = this.http.send(HttpRequest.newBuilder(uri("/oauth2/revoke"))
+			.header("Accept", "application/json")
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(form(Map.of("token", token))))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(anonymous.statusCode()).isEqualTo(401);
+		assertThat(introspect(token)).as("after a revocation without credentials").isTrue();
+
+		HttpResponse<String> revoked = this.http.send(HttpRequest.newBuilder(uri("/oauth2/revoke"))
+			.header("Authorization", BUGS_SERVICE)
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(form(Map.of("token", token, "token_type_hint", "access_token"))))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+		assertThat(introspect(token)).as("after the revocation").isFalse();
+	}
+
+	private boolean introspect(String token) throws Exception {
+		HttpResponse<String> answer = this.http.send(HttpRequest.newBuilder(uri("/oauth2/introspect"))
+			.header("Authorization", BUGS_SERVICE)
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(form(Map.of("token", token))))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+		return JsonPath.read(answer.body(), "$.active");
+	}
+
+	private String serviceToken(String scopes) throws Exception {
+		HttpResponse<String> token = this.http.send(HttpRequest.newBuilder(uri("/oauth2/token"))
+			.header("Authorization", BUGS_SERVICE)
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers
+				.ofString(form(Map.of("grant_type", "client_credentials", "scope", scopes))))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+		return JsonPath.read(token.body(), "$.access_token");
 	}
 
 	private static String decode(String part) {

@@ -15,7 +15,7 @@ class LoginThrottleTest {
 	private final MovableClock clock = new MovableClock(Instant.parse("2026-11-22T10:00:00Z"));
 
 	private final LoginThrottle throttle = new LoginThrottle(
-			new LoginThrottleProperties(true, null, null, null, Duration.ofMinutes(15)), this.clock);
+			new LoginThrottleProperties(true, null, null, null, null, Duration.ofMinutes(15)), this.clock);
 
 	@Test
 	void aGuesserWaitsTwiceAsLongAfterEachFailureBeyondTheFreeOnesUpToTheMaximum() {
@@ -61,6 +61,37 @@ class LoginThrottleTest {
 		assertThat(this.throttle.waitBeforeTrying("dan@example.com", "198.51.100.3")).isZero();
 		assertThat(this.throttle.waitBeforeTrying("eve@example.com", "203.0.113.9")).isPositive();
 		assertThat(this.throttle.waitBeforeTrying(null, "203.0.113.9")).isPositive();
+	}
+
+	@Test
+	void signUpsOfRegisteredAddressesCountPerClientAddressAndOnlyAgainstSignUps() {
+		for (int i = 0; i < 20; i++) {
+			this.throttle.signUpRefused("203.0.113.20");
+		}
+		assertThat(this.throttle.waitBeforeSigningUp("203.0.113.20")).isZero();
+
+		this.throttle.signUpRefused("203.0.113.20");
+		assertThat(this.throttle.waitBeforeSigningUp("203.0.113.20")).isEqualTo(Duration.ofSeconds(1));
+		assertThat(this.throttle.waitBeforeSigningUp("203.0.113.21")).isZero();
+		assertThat(this.throttle.waitBeforeTrying("gus@example.com", "203.0.113.20")).as("logins").isZero();
+		for (int i = 0; i < 20; i++) {
+			this.throttle.signUpRefused("203.0.113.20");
+		}
+		assertThat(this.throttle.waitBeforeSigningUp("203.0.113.20")).isEqualTo(Duration.ofMinutes(15));
+	}
+
+	@Test
+	void aLimitConfiguredInPartKeepsTheDefaultsOfTheRest() {
+		LoginThrottle lenient = new LoginThrottle(new LoginThrottleProperties(true, null, null, null,
+				new LoginThrottleProperties.Limit(3, null, null), Duration.ofMinutes(15)), this.clock);
+		for (int i = 0; i < 4; i++) {
+			lenient.signUpRefused("203.0.113.30");
+		}
+		assertThat(lenient.waitBeforeSigningUp("203.0.113.30")).isEqualTo(Duration.ofSeconds(1));
+		for (int i = 0; i < 30; i++) {
+			lenient.signUpRefused("203.0.113.30");
+		}
+		assertThat(lenient.waitBeforeSigningUp("203.0.113.30")).isEqualTo(Duration.ofMinutes(15));
 	}
 
 	@Test

@@ -10,6 +10,7 @@ import dev.bugtracker.bugs.bug.NewBug;
 import dev.bugtracker.bugs.bug.Status;
 import dev.bugtracker.bugs.bug.UsersUnavailableException;
 import dev.bugtracker.bugs.security.SecurityConfiguration;
+import dev.bugtracker.platform.security.CredentialCutOffs;
 import dev.bugtracker.platform.security.TokenAuthorities;
 import dev.bugtracker.platform.web.WebSupportAutoConfiguration;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -60,6 +61,10 @@ class BugControllerTest {
 	/** The signing keys are never fetched here: the tokens come decoded. */
 	@MockitoBean
 	private LoadBalancerInterceptor loadBalancer;
+
+	/** Nobody's credentials were cut off: the list is not fetched here. */
+	@MockitoBean
+	private CredentialCutOffs cutOffs;
 
 	@Test
 	void reportsTheTutorialsFormEncodedBugAnonymously() throws Exception {

@@ -2,6 +2,7 @@ package dev.bugtracker.bugs.bug.web;
 
 import dev.bugtracker.bugs.bug.BugService;
 import dev.bugtracker.bugs.security.SecurityConfiguration;
+import dev.bugtracker.platform.security.CredentialCutOffs;
 import dev.bugtracker.platform.web.WebSupportAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -50,6 +51,10 @@ class BugsSecurityTest {
 	/** The signing keys are never fetched here: the tokens come decoded. */
 	@MockitoBean
 	private LoadBalancerInterceptor loadBalancer;
+
+	/** Nobody's credentials were cut off: the list is not fetched here. */
+	@MockitoBean
+	private CredentialCutOffs cutOffs;
 
 	@Test
 	void readingAndTheTutorialsReportTakeAToken() throws Exception {

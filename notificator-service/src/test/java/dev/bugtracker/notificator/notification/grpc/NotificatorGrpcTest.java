@@ -19,6 +19,8 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import dev.bugtracker.api.notificator.v1.NotificatorGrpc;
 import dev.bugtracker.api.notificator.v1.SendEmailReply;
 import dev.bugtracker.api.notificator.v1.SendEmailRequest;
+import dev.bugtracker.platform.security.AccessTokenDecoders;
+import dev.bugtracker.platform.security.Audiences;
 import dev.bugtracker.platform.test.EmbeddedPostgresTestConfiguration;
 import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
@@ -46,7 +48,6 @@ import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
-import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -177,6 +178,16 @@ class NotificatorGrpcTest {
 				request))
 			.as("another issuer")
 			.isEqualTo(Status.Code.UNAUTHENTICATED);
+		assertThat(refusal(
+				stub(bearer(token(KEY, ISSUER, "notifications:send", Duration.ofMinutes(5), List.of("users-service")))),
+				request))
+			.as("for another service")
+			.isEqualTo(Status.Code.UNAUTHENTICATED);
+		assertThat(
+				refusal(stub(bearer(token(KEY, ISSUER, "notifications:send", Duration.ofMinutes(5), Audiences.PEOPLE))),
+						request))
+			.as("a person's token")
+			.isEqualTo(Status.Code.UNAUTHENTICATED);
 		assertThat(refusal(stub(bearer(token(KEY, ISSUER, "bugs:write", Duration.ofMinutes(5)))), request))
 			.as("without the scope")
 			.isEqualTo(Status.Code.PERMISSION_DENIED);
@@ -205,6 +216,10 @@ class NotificatorGrpcTest {
 
 	/** A service's access token, as users-service's authorization server signs them. */
 	private static String token(RSAKey key, String issuer, String scope, Duration validFor) {
+		return token(key, issuer, scope, validFor, List.of("notificator-service"));
+	}
+
+	private static String token(RSAKey key, String issuer, String scope, Duration validFor, List<String> audience) {
 		Instant now = Instant.now();
 		Instant expiresAt = now.plus(validFor);
 		Instant issuedAt = validFor.isNegative() ? expiresAt.minus(Duration.ofMinutes(5)) : now;
@@ -212,6 +227,7 @@ class NotificatorGrpcTest {
 		JwtClaimsSet claims = JwtClaimsSet.builder()
 			.issuer(issuer)
 			.subject("bugs-service")
+			.audience(audience)
 			.issuedAt(issuedAt)
 			.expiresAt(expiresAt)
 			.claim("scope", List.of(scope))
@@ -234,7 +250,7 @@ class NotificatorGrpcTest {
 	/**
 	 * The keys of the authorization server, which the real decoder fetches from
 	 * users-service: here the test's own, with the same checks (signature, issuer,
-	 * expiry).
+	 * audience, expiry).
 	 */
 	@TestConfiguration(proxyBeanMethods = false)
 	static class Keys {
@@ -243,7 +259,7 @@ class NotificatorGrpcTest {
 		@Primary
 		JwtDecoder testTokens() throws JOSEException {
 			NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(KEY.toRSAPublicKey()).build();
-			decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(ISSUER));
+			decoder.setJwtValidator(AccessTokenDecoders.validator(ISSUER, "notificator-service"));
 			return decoder;
 		}
 

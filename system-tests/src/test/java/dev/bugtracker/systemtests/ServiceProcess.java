@@ -72,13 +72,12 @@ final class ServiceProcess {
 		}
 		Files.createDirectories(log().getParent());
 		String java = java();
-		// The collections go to a log of their own, so that a service that stops
-		// answering
-		// for a while can be told from one whose heap is full.
-		Path gcLog = this.workdir.resolve("var/log/" + this.name + "-gc.log").toAbsolutePath();
+		// The collections and safepoints go to a log of their own, so that a service
+		// that stops answering for a while can be told from one whose heap is full or
+		// whose threads wait for a safepoint.
 		List<String> command = new ArrayList<>(
 				List.of(java, "-XX:+UseSerialGC", "-Xss512k", "-Xmx256m", "-XX:TieredStopAtLevel=1",
-						"-Xlog:gc:file=" + gcLog + ":uptime", "-jar", launchable(this.jar).toString()));
+						"-Xlog:gc,safepoint:file=" + gcLog() + ":uptime", "-jar", launchable(this.jar).toString()));
 		command.addAll(this.arguments);
 		// JSON lines beside the console's log, as scripts/local.sh writes them.
 		command.add("--logging.file.name=" + jsonLog().toAbsolutePath());
@@ -163,6 +162,13 @@ final class ServiceProcess {
 				Files.delete(path);
 			}
 		}
+	}
+
+	/**
+	 * @return where the JVM logs its collections and safepoints
+	 */
+	Path gcLog() {
+		return this.workdir.resolve("var/log/" + this.name + "-gc.log").toAbsolutePath();
 	}
 
 	boolean isAlive() {

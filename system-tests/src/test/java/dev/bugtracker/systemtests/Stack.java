@@ -669,7 +669,19 @@ final class Stack implements AutoCloseable {
 			}
 			String dump = target.logText().substring(before);
 			System.err.println("Thread dump of " + target + ", which did not answer in time:\n" + dump);
-			return "thread dump of " + target + " printed to the test output";
+			// What else went on: its last collections and safepoints, the machine's load
+			// and busiest processes, and a second dump a few seconds later (has the
+			// stuck thread moved?).
+			System.err.println("Last lines of " + target.gcLog() + ":\n" + tail(target.gcLog(), 30));
+			System.err.println("Load average: " + tail(Path.of("/proc/loadavg"), 1));
+			System.err.println(busiestProcesses());
+			Thread.sleep(5000);
+			int second = target.logText().length();
+			target.signal("QUIT");
+			Thread.sleep(2000);
+			System.err
+				.println("Second thread dump of " + target + ", 5 s later:\n" + target.logText().substring(second));
+			return "thread dumps of " + target + " printed to the test output";
 		}
 		catch (IOException | RuntimeException ex) {
 			return "no thread dump of " + target + ": " + ex;
@@ -677,6 +689,37 @@ final class Stack implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			return "no thread dump of " + target + ": interrupted";
+		}
+	}
+
+	private static String tail(Path file, int lines) {
+		try {
+			List<String> all = Files.readAllLines(file);
+			return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+		}
+		catch (IOException | RuntimeException ex) {
+			return "(" + ex + ")";
+		}
+	}
+
+	private static String busiestProcesses() {
+		try {
+			Process ps = new ProcessBuilder("ps", "-eo", "pid,pcpu,rss,stat,args", "--sort=-pcpu")
+				.redirectErrorStream(true)
+				.start();
+			String out = new String(ps.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+			ps.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+			return "Busiest processes:\n" + out.lines()
+				.limit(12)
+				.map((line) -> (line.length() > 200) ? line.substring(0, 200) : line)
+				.collect(java.util.stream.Collectors.joining("\n"));
+		}
+		catch (IOException | RuntimeException ex) {
+			return "(no ps: " + ex + ")";
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return "(interrupted)";
 		}
 	}
 

@@ -501,6 +501,9 @@ final class Stack implements AutoCloseable {
 
 	/** Start everything and wait until the gateway routes to both HTTP services. */
 	void start() throws IOException {
+		ServiceProcess.prepare(Stream.of(this.registry, this.notificator, this.users, this.bugs, this.gateway)
+			.map(ServiceProcess::jar)
+			.toList());
 		this.zipkin.start();
 		this.registry.start();
 		this.notificator.start();
@@ -654,20 +657,7 @@ final class Stack implements AutoCloseable {
 			return "no running service of this stack listens on port " + port;
 		}
 		try {
-			int before = target.logText().length();
-			target.signal("QUIT");
-			// The JVM writes the dump to its log; wait for its end ("JNI global refs")
-			// rather than a fixed time, and take what is there if it does not come.
-			try {
-				Awaitility.await()
-					.atMost(Duration.ofSeconds(5))
-					.pollInterval(Duration.ofMillis(100))
-					.until(() -> target.logText().substring(before).contains("JNI global refs"));
-			}
-			catch (ConditionTimeoutException ex) {
-				// A partial dump is still worth printing.
-			}
-			String dump = target.logText().substring(before);
+			String dump = dumpThreads(target);
 			System.err.println("Thread dump of " + target + ", which did not answer in time:\n" + dump);
 			// What else went on: its last collections and safepoints, the machine's load
 			// and busiest processes, and a second dump a few seconds later (has the
@@ -675,12 +665,9 @@ final class Stack implements AutoCloseable {
 			System.err.println("Last lines of " + target.gcLog() + ":\n" + tail(target.gcLog(), 30));
 			System.err.println("Load average: " + tail(Path.of("/proc/loadavg"), 1));
 			System.err.println(busiestProcesses());
+			// A deliberate interval between the two dumps, not a wait for a condition.
 			Thread.sleep(5000);
-			int second = target.logText().length();
-			target.signal("QUIT");
-			Thread.sleep(2000);
-			System.err
-				.println("Second thread dump of " + target + ", 5 s later:\n" + target.logText().substring(second));
+			System.err.println("Second thread dump of " + target + ", 5 s later:\n" + dumpThreads(target));
 			return "thread dumps of " + target + " printed to the test output";
 		}
 		catch (IOException | RuntimeException ex) {
@@ -690,6 +677,26 @@ final class Stack implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			return "no thread dump of " + target + ": interrupted";
 		}
+	}
+
+	/**
+	 * Have a service's JVM write a thread dump to its log (SIGQUIT), wait for its end
+	 * ("JNI global refs") rather than a fixed time, and return it; a partial dump if the
+	 * end does not come within 5 s.
+	 */
+	private static String dumpThreads(ServiceProcess target) throws IOException, InterruptedException {
+		int before = target.logText().length();
+		target.signal("QUIT");
+		try {
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(5))
+				.pollInterval(Duration.ofMillis(100))
+				.until(() -> target.logText().substring(before).contains("JNI global refs"));
+		}
+		catch (ConditionTimeoutException ex) {
+			// A partial dump is still worth printing.
+		}
+		return target.logText().substring(before);
 	}
 
 	private static String tail(Path file, int lines) {

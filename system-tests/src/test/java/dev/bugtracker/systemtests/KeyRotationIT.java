@@ -33,7 +33,7 @@ class KeyRotationIT {
 	@Test
 	void rotatingTheSigningKeyUnderLoadFailsNoRequestAndKeepsOldTokensValid(Stack stack) throws Exception {
 		stack.restoreOwnInstances();
-		String oldToken = serviceToken(stack);
+		String oldToken = stack.serviceToken("users:lookup");
 		String oldKey = keyIdOf(oldToken);
 		assertThat(keyIds(stack)).contains(oldKey);
 		Stack.Account reporter = stack.signUp("rotation-" + System.nanoTime() + "@example.com");
@@ -71,7 +71,7 @@ class KeyRotationIT {
 				return !published.isEmpty();
 			});
 			stack.await(Duration.ofSeconds(90), "new tokens are signed by a key published under the load", () -> {
-				String key = keyIdOf(serviceToken(stack));
+				String key = keyIdOf(stack.serviceToken("users:lookup"));
 				newKey.set(key);
 				return !before.contains(key);
 			});
@@ -81,7 +81,8 @@ class KeyRotationIT {
 
 			assertThat(lookup(stack, oldToken, reporter.id())).as("a token of the old key, after the rotation")
 				.isEqualTo(200);
-			assertThat(lookup(stack, serviceToken(stack), reporter.id())).as("a token of the new key").isEqualTo(200);
+			assertThat(lookup(stack, stack.serviceToken("users:lookup"), reporter.id())).as("a token of the new key")
+				.isEqualTo(200);
 			assertThat(keyIds(stack)).as("both keys published").contains(oldKey, newKey.get());
 		}
 		finally {
@@ -103,18 +104,6 @@ class KeyRotationIT {
 		assertThat(jwks.statusCode()).isEqualTo(200);
 		List<String> kids = JsonPath.read(jwks.body(), "$.keys[*].kid");
 		return new HashSet<>(kids);
-	}
-
-	/** A client_credentials token of the client bugs-service, through the gateway. */
-	private static String serviceToken(Stack stack) {
-		String client = Base64.getEncoder()
-			.encodeToString(("bugs-service:" + Stack.CLIENT_SECRET).getBytes(StandardCharsets.UTF_8));
-		HttpResponse<String> token = stack.send(HttpRequest.newBuilder(stack.uri(stack.gatewayPort, "/oauth2/token"))
-			.header("Authorization", "Basic " + client)
-			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(BodyPublishers.ofString("grant_type=client_credentials&scope=users:lookup")));
-		assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
-		return JsonPath.read(token.body(), "$.access_token");
 	}
 
 	private static String keyIdOf(String jwt) {

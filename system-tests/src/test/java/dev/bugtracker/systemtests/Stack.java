@@ -411,6 +411,25 @@ final class Stack implements AutoCloseable {
 	}
 
 	/**
+	 * @param scopes the scopes asked for, separated by spaces
+	 * @return an access token of the client bugs-service (client credentials), through
+	 * the gateway
+	 */
+	String serviceToken(String scopes) {
+		String client = Base64.getEncoder()
+			.encodeToString(("bugs-service:" + CLIENT_SECRET).getBytes(StandardCharsets.UTF_8));
+		HttpResponse<String> token = send(HttpRequest.newBuilder(uri(this.gatewayPort, "/oauth2/token"))
+			.header("Authorization", "Basic " + client)
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope="
+					+ java.net.URLEncoder.encode(scopes, StandardCharsets.UTF_8))));
+		if (token.statusCode() != 200) {
+			throw new IllegalStateException("No token for bugs-service: " + token.body());
+		}
+		return com.jayway.jsonpath.JsonPath.read(token.body(), "$.access_token");
+	}
+
+	/**
 	 * A user with an account, as curl makes one: signed up with a password through the
 	 * gateway, which then creates a personal access token (scopes {@code bugs:read} and
 	 * {@code bugs:write}, one day).

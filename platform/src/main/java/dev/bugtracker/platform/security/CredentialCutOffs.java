@@ -40,6 +40,11 @@ import org.springframework.web.util.UriComponentsBuilder;
  * at most). A fetch that fails keeps what is known and is tried again at the next poll;
  * until the first fetch succeeds nothing is refused (the gauge
  * {@code bugtracker.security.cut_offs.age} says how old the list is).
+ * <p>
+ * The same list carries the access tokens invalidated before they expire (revoked by
+ * their client at the authorization server's {@code /oauth2/revoke}, or with a revoked
+ * refresh token), by their id ({@code jti}): they are refused the same way, and forgotten
+ * once they have expired.
  */
 public final class CredentialCutOffs implements AutoCloseable {
 
@@ -64,6 +69,8 @@ public final class CredentialCutOffs implements AutoCloseable {
 	private final Clock clock;
 
 	private final Map<Long, CutOff> cutOffs = new ConcurrentHashMap<>();
+
+	private final Map<String, Instant> revokedTokens = new ConcurrentHashMap<>();
 
 	private volatile Instant fetchedUpTo;
 
@@ -165,8 +172,12 @@ public final class CredentialCutOffs implements AutoCloseable {
 				this.cutOffs.merge(cutOff.userId(), cutOff,
 						(known, fetched) -> (fetched.version() >= known.version()) ? fetched : known);
 			}
+			for (RevokedToken revoked : feed.revokedTokens()) {
+				this.revokedTokens.put(revoked.id(), revoked.expiresAt());
+			}
 			Instant oldest = feed.now().minus(REMEMBERED);
 			this.cutOffs.values().removeIf((cutOff) -> cutOff.at().isBefore(oldest));
+			this.revokedTokens.values().removeIf((expiresAt) -> expiresAt.isBefore(feed.now()));
 			this.fetchedUpTo = feed.now();
 			this.lastFetch = this.clock.instant();
 			if (this.failing) {
@@ -193,6 +204,14 @@ public final class CredentialCutOffs implements AutoCloseable {
 		return (cutOff != null) ? cutOff.version() : 0;
 	}
 
+	/**
+	 * @param tokenId an access token's id ({@code jti})
+	 * @return whether it was revoked before it expires
+	 */
+	public boolean isRevoked(String tokenId) {
+		return this.revokedTokens.containsKey(tokenId);
+	}
+
 	private double ageSeconds() {
 		Instant last = this.lastFetch;
 		return (last != null) ? Duration.between(last, this.clock.instant()).toMillis() / 1000.0 : -1;
@@ -211,8 +230,33 @@ public final class CredentialCutOffs implements AutoCloseable {
 	 * @param now the source's time of the answer: the next fetch asks for the cut-offs
 	 * since then (less an overlap)
 	 * @param cutOffs the cut-offs since the time asked for
+	 * @param revokedTokens the access tokens revoked since then (none from a source that
+	 * does not say)
 	 */
-	public record Feed(Instant now, List<CutOff> cutOffs) {
+	public record Feed(Instant now, List<CutOff> cutOffs, List<RevokedToken> revokedTokens) {
+
+		public Feed {
+			revokedTokens = (revokedTokens != null) ? revokedTokens : List.of();
+		}
+
+		/**
+		 * @param now the source's time of the answer
+		 * @param cutOffs the cut-offs since the time asked for
+		 */
+		public Feed(Instant now, List<CutOff> cutOffs) {
+			this(now, cutOffs, List.of());
+		}
+
+	}
+
+	/**
+	 * An access token revoked before it expires.
+	 *
+	 * @param id its id ({@code jti})
+	 * @param expiresAt when it expires: it is forgotten then
+	 * @param at when it was revoked
+	 */
+	public record RevokedToken(String id, Instant expiresAt, Instant at) {
 	}
 
 	/**

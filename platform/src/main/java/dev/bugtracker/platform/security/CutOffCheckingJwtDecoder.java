@@ -11,7 +11,8 @@ import org.springframework.security.oauth2.jwt.JwtException;
  * the account's current version. Checked on every request, after the wrapped decoder
  * (which may have remembered the token as valid). Tokens of services (whose subject is a
  * client id, not a user's number) are not affected; a user's token without the claim
- * counts as version 0.
+ * counts as version 0. A token revoked before it expires (by its id, {@code jti}) is
+ * refused whoever it belongs to.
  */
 public final class CutOffCheckingJwtDecoder implements JwtDecoder {
 
@@ -31,6 +32,9 @@ public final class CutOffCheckingJwtDecoder implements JwtDecoder {
 	@Override
 	public Jwt decode(String token) throws JwtException {
 		Jwt jwt = this.decoder.decode(token);
+		if (jwt.getId() != null && this.cutOffs.isRevoked(jwt.getId())) {
+			throw new BadJwtException("The token was revoked");
+		}
 		String subject = jwt.getSubject();
 		if (subject == null || subject.isEmpty() || subject.length() > 18
 				|| !subject.chars().allMatch(Character::isDigit)) {

@@ -37,10 +37,15 @@ class CredentialCutOffsTest {
 
 	/**
 	 * Decodes "user-&lt;id&gt;-v&lt;version&gt;" and "service-&lt;client id&gt;" into
-	 * tokens of that kind.
+	 * tokens of that kind, each with the token itself as its id ("&lt;...&gt;-2" is
+	 * another token of the same kind).
 	 */
 	private final JwtDecoder decoder = new CutOffCheckingJwtDecoder((token) -> {
-		Jwt.Builder jwt = Jwt.withTokenValue(token).header("alg", "RS256").issuedAt(T0).expiresAt(T0.plusSeconds(600));
+		Jwt.Builder jwt = Jwt.withTokenValue(token)
+			.header("alg", "RS256")
+			.jti(token)
+			.issuedAt(T0)
+			.expiresAt(T0.plusSeconds(600));
 		String[] parts = token.split("-");
 		if (parts[0].equals("service")) {
 			return jwt.subject(parts[1]).build();
@@ -67,6 +72,29 @@ class CredentialCutOffsTest {
 		assertThat(this.decoder.decode("user-8-v0").getSubject()).as("another user").isEqualTo("8");
 		assertThat(this.decoder.decode("service-users.service").getSubject()).as("a service's token")
 			.isEqualTo("users.service");
+	}
+
+	@Test
+	void aRevokedTokenIsRefusedWhoeverItBelongsToUntilItExpires() {
+		assertThat(this.decoder.decode("service-bugs.service").getSubject()).isEqualTo("bugs.service");
+		this.next = new CredentialCutOffs.Feed(T0.plusSeconds(10), List.of(),
+				List.of(new CredentialCutOffs.RevokedToken("service-bugs.service", T0.plusSeconds(600),
+						T0.plusSeconds(9)),
+						new CredentialCutOffs.RevokedToken("user-7-v0", T0.plusSeconds(600), T0.plusSeconds(9))));
+		this.cutOffs.refresh();
+
+		assertThatExceptionOfType(BadJwtException.class).isThrownBy(() -> this.decoder.decode("service-bugs.service"))
+			.withMessageContaining("revoked");
+		assertThatExceptionOfType(BadJwtException.class).as("a user's token, by its id")
+			.isThrownBy(() -> this.decoder.decode("user-7-v0"));
+		assertThat(this.decoder.decode("service-bugs.service-2").getSubject()).as("another token of the client")
+			.isEqualTo("bugs.service");
+		assertThat(this.decoder.decode("user-7-v0-2").getSubject()).as("another token of the user").isEqualTo("7");
+
+		// Once it has expired, nobody can use it anyway: it is forgotten.
+		this.next = new CredentialCutOffs.Feed(T0.plusSeconds(601), List.of());
+		this.cutOffs.refresh();
+		assertThat(this.cutOffs.isRevoked("service-bugs.service")).isFalse();
 	}
 
 	@Test

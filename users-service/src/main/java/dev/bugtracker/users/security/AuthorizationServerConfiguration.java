@@ -12,6 +12,7 @@ import dev.bugtracker.platform.security.Secrets;
 import dev.bugtracker.platform.security.ServiceTokens;
 import dev.bugtracker.users.user.AccountProperties;
 import dev.bugtracker.users.user.CredentialVersions;
+import dev.bugtracker.users.user.RevokedAccessTokens;
 import dev.bugtracker.users.user.User;
 import dev.bugtracker.users.user.UserService;
 
@@ -181,9 +182,14 @@ class AuthorizationServerConfiguration {
 		return new CredentialCutOffs(versions::since, CredentialCutOffs.pollInterval(environment), clock).start(meters);
 	}
 
+	/**
+	 * Authorizations in the database; an access token invalidated before it expires (a
+	 * revocation) is published to the services too.
+	 */
 	@Bean
-	OAuth2AuthorizationService authorizationService(JdbcOperations jdbc, RegisteredClientRepository clients) {
-		return new JdbcOAuth2AuthorizationService(jdbc, clients);
+	OAuth2AuthorizationService authorizationService(JdbcOperations jdbc, RegisteredClientRepository clients,
+			RevokedAccessTokens revoked) {
+		return new RevocationPublishingAuthorizationService(new JdbcOAuth2AuthorizationService(jdbc, clients), revoked);
 	}
 
 	@Bean

@@ -21,7 +21,8 @@ import org.springframework.transaction.annotation.Transactional;
  * The credentials version of each account: raised, in the transaction of the change, by
  * every cut-off of its credentials ({@link CredentialsRevoked}); written into every
  * access token issued for the account; and published as the list of recent cut-offs that
- * the services refuse older tokens by ({@link CredentialCutOffs}).
+ * the services refuse older tokens by ({@link CredentialCutOffs}), with the access tokens
+ * revoked lately ({@link RevokedAccessTokens}).
  */
 @Component
 public class CredentialVersions {
@@ -32,9 +33,12 @@ public class CredentialVersions {
 
 	private final Clock clock;
 
-	CredentialVersions(JdbcClient jdbc, Clock clock) {
+	private final RevokedAccessTokens revokedTokens;
+
+	CredentialVersions(JdbcClient jdbc, Clock clock, RevokedAccessTokens revokedTokens) {
 		this.jdbc = jdbc;
 		this.clock = clock;
+		this.revokedTokens = revokedTokens;
 	}
 
 	/**
@@ -70,7 +74,8 @@ public class CredentialVersions {
 	/**
 	 * @param since the earliest cut-off wanted; null or earlier than
 	 * {@link CredentialCutOffs#REMEMBERED} ago: that long ago
-	 * @return the cut-offs since then, with the time of this answer
+	 * @return the cut-offs since then and the access tokens revoked since then
+	 * ({@link RevokedAccessTokens}), with the time of this answer
 	 */
 	public CredentialCutOffs.Feed since(Instant since) {
 		Instant now = this.clock.instant();
@@ -83,7 +88,7 @@ public class CredentialVersions {
 			.query((row, n) -> new CredentialCutOffs.CutOff(row.getLong(1), row.getLong(2),
 					row.getTimestamp(3).toInstant()))
 			.list();
-		return new CredentialCutOffs.Feed(now, cutOffs);
+		return new CredentialCutOffs.Feed(now, cutOffs, this.revokedTokens.since(from));
 	}
 
 }

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.bugtracker.platform.security.CredentialCutOffs;
 import dev.bugtracker.platform.test.EmbeddedPostgresTestConfiguration;
 import dev.bugtracker.users.user.UserTestData;
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,9 @@ class AuthorizationServerTest {
 
 	@Autowired
 	private JdbcClient jdbc;
+
+	@Autowired
+	private CredentialCutOffs cutOffs;
 
 	private final CookieManager cookies = new CookieManager();
 
@@ -259,13 +263,17 @@ class AuthorizationServerTest {
 
 	/**
 	 * OAuth2 token revocation (RFC 7009) and introspection (RFC 7662): a client revokes
-	 * its own token, which the authorization server then reports inactive; another
+	 * its own token, which the authorization server then reports inactive and the
+	 * services refuse once they have fetched the cut-offs (here: users-service itself,
+	 * which checks the token as every service does, without introspection); another
 	 * client's credentials, or none, revoke nothing.
 	 */
 	@Test
-	void aClientRevokesItsTokenAndTheAuthorizationServerReportsItInactive() throws Exception {
+	void aClientRevokesItsTokenAndTheAuthorizationServerAndTheServicesRefuseIt() throws Exception {
 		String token = serviceToken("users:lookup");
+		String other = serviceToken("users:lookup");
 		assertThat(introspect(token)).as("before").isTrue();
+		assertThat(lookupStatus(token)).as("a lookup with the token before").isEqualTo(404);
 
 		HttpResponse<String> anonymous = this.http.send(HttpRequest.newBuilder(uri("/oauth2/revoke"))
 			.header("Accept", "application/json")
@@ -282,6 +290,19 @@ class AuthorizationServerTest {
 			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
 		assertThat(introspect(token)).as("after the revocation").isFalse();
+
+		this.cutOffs.refresh();
+		assertThat(lookupStatus(token)).as("a lookup with the revoked token").isEqualTo(401);
+		assertThat(lookupStatus(other)).as("a lookup with another token of the client").isEqualTo(404);
+	}
+
+	/** The status of a lookup of a user who does not exist, with a service's token. */
+	private int lookupStatus(String token) throws Exception {
+		return this.http
+			.send(HttpRequest.newBuilder(uri("/internal/users/999999999"))
+				.header("Authorization", "Bearer " + token)
+				.build(), HttpResponse.BodyHandlers.discarding())
+			.statusCode();
 	}
 
 	private boolean introspect(String token) throws Exception {

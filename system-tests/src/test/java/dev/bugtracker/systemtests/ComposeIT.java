@@ -1,17 +1,25 @@
 package dev.bugtracker.systemtests;
 
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.jayway.jsonpath.JsonPath;
+import com.sun.net.httpserver.HttpServer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -173,8 +181,87 @@ class ComposeIT {
 			.contains("http_server_requests_seconds_count");
 	}
 
+	/**
+	 * A compromised container holds the services' registry password, and registers a
+	 * users-service of its own that serves signing keys of its own. The registry takes it
+	 * and the gateway routes people's reads to it (the password is the services' only
+	 * credential: docs/operations.md), but bugs-service fetches the keys it trusts, and
+	 * sends its client secret, to users-service's compose name
+	 * ({@code AUTHORIZATION_SERVER_URL}) only: each token the rogue signs names a key not
+	 * seen yet, which makes bugs-service fetch the keys again at once, and each is
+	 * refused, and no fetch reaches the rogue. Then the rogue is deregistered, and the
+	 * next test starts the stack again.
+	 */
 	@Test
 	@Order(3)
+	void aUsersServiceRegisteredWithTheServicesPasswordGetsNoKeyFetchAndItsTokensAreRefused() throws Exception {
+		// The host's address on the compose network: the containers reach the rogue
+		// there.
+		String host = this.stack
+			.capture(Duration.ofSeconds(30), "docker", "network", "inspect", ComposeStack.PROJECT + "_default",
+					"--format", "{{range .IPAM.Config}}{{.Gateway}}{{end}}")
+			.trim();
+		KeyPair rogueKey = KeyPairGenerator.getInstance("RSA").generateKeyPair();
+		List<String> received = new CopyOnWriteArrayList<>();
+		HttpServer rogue = HttpServer.create(new InetSocketAddress(host, 0), 0);
+		rogue.createContext("/", (exchange) -> {
+			String path = exchange.getRequestURI().getPath();
+			received.add(exchange.getRequestMethod() + " " + path);
+			byte[] body = (path.equals("/oauth2/jwks") ? RogueRegistrationIT.jwks(rogueKey, "rogue") : "{}")
+				.getBytes(StandardCharsets.UTF_8);
+			exchange.getResponseHeaders().add("Content-Type", "application/json");
+			exchange.sendResponseHeaders(200, body.length);
+			exchange.getResponseBody().write(body);
+			exchange.close();
+		});
+		rogue.start();
+		int port = rogue.getAddress().getPort();
+		URI registration = URI.create("http://127.0.0.1:" + this.stack.registryPort + "/eureka/apps/USERS-SERVICE");
+		try {
+			HttpResponse<String> registered = this.stack.send(HttpRequest.newBuilder(registration)
+				.header("Content-Type", "application/json")
+				.header("Authorization", this.stack.registryAuthorization)
+				.POST(BodyPublishers.ofString(RogueRegistrationIT.registration(host, port))));
+			assertThat(registered.statusCode()).as("registering with the services' password").isEqualTo(204);
+			// Once the gateway routes to it, bugs-service, which fetches the registry as
+			// often, has it in its list too, or will within seconds.
+			Awaitility.await("the gateway routes a read to the rogue")
+				.atMost(Duration.ofSeconds(60))
+				.pollInterval(Duration.ofMillis(200))
+				.until(() -> {
+					this.stack.get(this.stack.gatewayPort, "/users/" + this.userId);
+					return received.stream().anyMatch((request) -> request.startsWith("GET /users/"));
+				});
+			String issuer = JsonPath
+				.read(this.stack.get(this.stack.gatewayPort, "/.well-known/openid-configuration").body(), "$.issuer");
+			for (int i = 0; i < 20; i++) {
+				String forged = SecurityMatrixIT.bearer("rogue", rogueKey.getPrivate(), issuer, this.userId,
+						List.of("USER", "ADMIN"), List.of("bugs:read", "bugs:write", "users:read", "users:write"),
+						Instant.now(), Instant.now().plusSeconds(300));
+				HttpResponse<String> bug = this.stack.send(HttpRequest.newBuilder(this.stack.gateway("/bugs"))
+					.header("Content-Type", "application/json")
+					.header("Authorization", forged)
+					.POST(BodyPublishers.ofString("{\"title\": \"Forged by a rogue users-service\"}")));
+				assertThat(bug.statusCode()).as("bugs-service, the rogue's token %d: %s", i, bug.body()).isEqualTo(401);
+				// Paced, not waiting for a condition: the 20 tokens span 10 s, more than
+				// bugs-service's registry fetch and load balancer cache (3 s each) can
+				// lag
+				// behind the gateway's.
+				Thread.sleep(500);
+			}
+			assertThat(received).as("requests that reached the rogue, other than the gateway's routed reads")
+				.allMatch((request) -> request.startsWith("GET /users/"));
+		}
+		finally {
+			this.stack.send(HttpRequest.newBuilder(URI.create(registration + "/rogue:" + port))
+				.header("Authorization", this.stack.registryAuthorization)
+				.DELETE());
+			rogue.stop(0);
+		}
+	}
+
+	@Test
+	@Order(4)
 	void dataSurvivesDownAndUp() {
 		this.stack.compose(MINUTES_5, "down", "--timeout", "40");
 		this.stack.compose(MINUTES_5, "up", "-d");
@@ -186,7 +273,7 @@ class ComposeIT {
 	}
 
 	@Test
-	@Order(4)
+	@Order(5)
 	void scaledOutInstancesOfUsersAndBugsEachTakeTheirShare() {
 		this.stack.compose(MINUTES_5, "up", "-d", "--no-recreate", "--scale", "users-service=2", "--scale",
 				"bugs-service=2", "users-service", "bugs-service");
@@ -223,7 +310,7 @@ class ComposeIT {
 	}
 
 	@Test
-	@Order(5)
+	@Order(6)
 	void aRollingUpgradeUnderConcurrentLoadFailsNothing() {
 		usersServiceRuns(2, "latest", System.getProperty("bugtracker.version", "0.1.0-SNAPSHOT"));
 		buildImage("0.2.0", "rolling");
@@ -234,7 +321,7 @@ class ComposeIT {
 	}
 
 	@Test
-	@Order(6)
+	@Order(7)
 	void aCanaryTakesItsShareAndThePinHeaderAndRollbackWork() {
 		usersServiceRuns(2, "rolling", "0.2.0");
 		buildImage("0.3.0", "next");
@@ -258,7 +345,7 @@ class ComposeIT {
 	}
 
 	@Test
-	@Order(7)
+	@Order(8)
 	void blueGreenSwitchesAtOnceBothWaysAndFailsNothing() {
 		usersServiceRuns(2, "rolling", "0.2.0");
 		this.stack.run(RELEASE_BOUND, "scripts/release.sh", "green", "users-service", "next");
@@ -280,7 +367,7 @@ class ComposeIT {
 	}
 
 	@Test
-	@Order(8)
+	@Order(9)
 	void aReleaseLeftHalfWayIsRefusedWithTheRepairAndResetRepairsItUnderLoad() {
 		usersServiceRuns(2, "next", "0.3.0");
 		// A canary that nobody promoted or rolled back: two versions run.

@@ -110,25 +110,33 @@ class RogueRegistrationIT {
 
 	/** Registers the rogue as users-service, the way a Eureka client does. */
 	private static int register(Stack stack, int port, String authorization) {
-		String instance = """
-				{"instance": {"instanceId": "rogue:%1$d", "app": "USERS-SERVICE", "hostName": "127.0.0.1",
-				 "ipAddr": "127.0.0.1", "vipAddress": "users-service", "status": "UP",
-				 "port": {"$": %1$d, "@enabled": "true"},
-				 "dataCenterInfo": {"@class": "com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo", "name": "MyOwn"}}}
-				"""
-			.formatted(port);
 		HttpRequest.Builder request = HttpRequest
 			.newBuilder(stack.uri(stack.registryPort, "/eureka/apps/USERS-SERVICE"))
 			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(instance));
+			.POST(HttpRequest.BodyPublishers.ofString(registration("127.0.0.1", port)));
 		if (authorization != null) {
 			request.header("Authorization", authorization);
 		}
 		return stack.send(request).statusCode();
 	}
 
+	/**
+	 * @return a Eureka registration of an instance of users-service at the given address,
+	 * with the instance id {@code rogue:<port>}, whose lease lasts 2 minutes without a
+	 * renewal
+	 */
+	static String registration(String host, int port) {
+		return """
+				{"instance": {"instanceId": "rogue:%2$d", "app": "USERS-SERVICE", "hostName": "%1$s",
+				 "ipAddr": "%1$s", "vipAddress": "users-service", "status": "UP",
+				 "port": {"$": %2$d, "@enabled": "true"}, "leaseInfo": {"renewalIntervalInSecs": 30, "durationInSecs": 120},
+				 "dataCenterInfo": {"@class": "com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo", "name": "MyOwn"}}}
+				"""
+			.formatted(host, port);
+	}
+
 	/** A JWKS with the rogue's public key under the given key id. */
-	private static String jwks(KeyPair key, String kid) {
+	static String jwks(KeyPair key, String kid) {
 		RSAPublicKey publicKey = (RSAPublicKey) key.getPublic();
 		Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
 		return "{\"keys\": [{\"kty\": \"RSA\", \"alg\": \"RS256\", \"use\": \"sig\", \"kid\": \"" + kid

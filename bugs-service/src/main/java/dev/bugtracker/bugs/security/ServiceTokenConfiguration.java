@@ -15,7 +15,6 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
-import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.http.converter.FormHttpMessageConverter;
 import org.springframework.security.oauth2.client.endpoint.RestClientClientCredentialsTokenResponseClient;
 import org.springframework.security.oauth2.client.http.OAuth2ErrorResponseErrorHandler;
@@ -31,9 +30,9 @@ import org.springframework.web.client.RestClient;
  * {@code users:lookup} (the internal users lookups) and {@code notifications:send} (gRPC
  * to notificator). The token endpoint, where the secret is sent, is
  * {@code bugtracker.security.authorization-server-url} plus {@code /oauth2/token} where
- * that is set (k8s: users-service's Kubernetes Service, so that no registration in the
- * Eureka registry decides where the secret goes), and otherwise reached through the
- * registry, like any call to users-service.
+ * that is set (k8s: users-service's Kubernetes Service; compose: its service name; so
+ * that no registration in the Eureka registry decides where the secret goes), and
+ * otherwise reached through the registry, like any call to users-service.
  */
 @Configuration(proxyBeanMethods = false)
 class ServiceTokenConfiguration {
@@ -52,13 +51,11 @@ class ServiceTokenConfiguration {
 			.scope("users:lookup", "notifications:send")
 			.tokenUri((server != null) ? server + "/oauth2/token" : "http://users-service/oauth2/token")
 			.build();
-		SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
-		requests.setConnectTimeout(Duration.ofSeconds(1));
-		requests.setReadTimeout(Duration.ofSeconds(2));
 		SimpleAsyncTaskExecutor renewals = new SimpleAsyncTaskExecutor("service-token-");
 		renewals.setDaemon(true);
-		RestClientClientCredentialsTokenResponseClient tokenEndpoint = (server != null) ? tokenResponseClient(requests)
-				: tokenResponseClient(requests, loadBalancer);
+		RestClientClientCredentialsTokenResponseClient tokenEndpoint = tokenResponseClient(
+				AccessTokenDecoders.requests(Duration.ofSeconds(2)),
+				AccessTokenDecoders.route(environment, loadBalancer));
 		return new ClientCredentialsTokens(registration, tokenEndpoint, Clock.systemUTC(), renewals);
 	}
 

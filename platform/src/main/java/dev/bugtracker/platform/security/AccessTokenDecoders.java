@@ -29,17 +29,17 @@ import org.springframework.web.client.RestTemplate;
  * that accept them (bugs-service over HTTP, notificator over gRPC).
  * <p>
  * The keys are fetched from {@code bugtracker.security.authorization-server-url} plus
- * {@code /oauth2/jwks} where that is set (the k8s profile: users-service's Kubernetes
- * Service, so that no registration in the Eureka registry decides which keys a service
- * trusts), and otherwise from {@code bugtracker.security.jwk-set-uri} (by default
- * users-service's JWKS through the registry, whose registrations take the services'
- * credentials in docker and k8s: any instance, they share the keys); they are cached; a
- * token signed by a key not seen yet makes the decoder fetch them again (users-service
- * publishes a new key an hour before it signs with it). A failed fetch is made once more
- * at another instance ({@link #keySource}). A token must name
- * {@code bugtracker.security.public-url} as its issuer and the service itself as its
- * audience ({@link Audiences}), and not be expired. A token accepted once is remembered
- * until it expires ({@link CachingJwtDecoder}).
+ * {@code /oauth2/jwks} where that is set (k8s: users-service's Kubernetes Service;
+ * compose: its service name, every container's address in turn, {@link EveryAddress}; so
+ * that no registration in the Eureka registry decides which keys a service trusts), and
+ * otherwise from {@code bugtracker.security.jwk-set-uri} (by default users-service's JWKS
+ * through the registry, whose registrations take the services' credentials in docker and
+ * k8s: any instance, they share the keys); they are cached; a token signed by a key not
+ * seen yet makes the decoder fetch them again (users-service publishes a new key an hour
+ * before it signs with it). A failed fetch is made once more at another instance
+ * ({@link #keySource}). A token must name {@code bugtracker.security.public-url} as its
+ * issuer and the service itself as its audience ({@link Audiences}), and not be expired.
+ * A token accepted once is remembered until it expires ({@link CachingJwtDecoder}).
  */
 public final class AccessTokenDecoders {
 
@@ -71,19 +71,11 @@ public final class AccessTokenDecoders {
 			throw new IllegalStateException("bugtracker.security.public-url is not set: it must be the issuer of the "
 					+ "access tokens, the URL people reach the system at (PUBLIC_URL)");
 		}
-		SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
-		requests.setConnectTimeout(Duration.ofSeconds(1));
-		requests.setReadTimeout(Duration.ofSeconds(2));
-		RestTemplate keys = new RestTemplate(requests);
+		RestTemplate keys = new RestTemplate(requests(Duration.ofSeconds(2)));
+		keys.getInterceptors().add(route(environment, loadBalancer));
 		String server = authorizationServer(environment);
-		String jwkSetUri;
-		if (server != null) {
-			jwkSetUri = server + "/oauth2/jwks";
-		}
-		else {
-			keys.getInterceptors().add(loadBalancer);
-			jwkSetUri = environment.getProperty("bugtracker.security.jwk-set-uri", DEFAULT_JWK_SET_URI);
-		}
+		String jwkSetUri = (server != null) ? server + "/oauth2/jwks"
+				: environment.getProperty("bugtracker.security.jwk-set-uri", DEFAULT_JWK_SET_URI);
 		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(keySource(jwkSetUri, keys)).build();
 		decoder.setJwtValidator(validator(issuer, audience(environment)));
 		return cached(decoder);
@@ -145,6 +137,31 @@ public final class AccessTokenDecoders {
 		}
 		String value = uri.toString();
 		return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+	}
+
+	/**
+	 * @param readTimeout how long an answer may take
+	 * @return requests for the authorization server's endpoints: a second to connect, the
+	 * given time to answer
+	 */
+	public static SimpleClientHttpRequestFactory requests(Duration readTimeout) {
+		SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
+		requests.setConnectTimeout(Duration.ofSeconds(1));
+		requests.setReadTimeout(readTimeout);
+		return requests;
+	}
+
+	/**
+	 * @param environment the service's environment
+	 * @param loadBalancer resolves {@code http://users-service/} through the registry
+	 * @return how requests reach the authorization server: where
+	 * {@code bugtracker.security.authorization-server-url} is set, at that address, tried
+	 * at every address its name resolves to ({@link EveryAddress}); otherwise through the
+	 * load balancer
+	 */
+	public static ClientHttpRequestInterceptor route(Environment environment,
+			ClientHttpRequestInterceptor loadBalancer) {
+		return (authorizationServer(environment) != null) ? new EveryAddress() : loadBalancer;
 	}
 
 	/**

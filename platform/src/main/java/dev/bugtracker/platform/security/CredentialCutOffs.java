@@ -21,7 +21,6 @@ import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.RequestEntity;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
-import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.web.client.RestTemplate;
 import org.springframework.web.util.UriComponentsBuilder;
 
@@ -105,16 +104,10 @@ public final class CredentialCutOffs implements AutoCloseable {
 	 */
 	public static Function<Instant, Feed> fromUsersService(Environment environment,
 			ClientHttpRequestInterceptor loadBalancer, ServiceTokens tokens) {
-		SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
-		requests.setConnectTimeout(Duration.ofSeconds(1));
-		requests.setReadTimeout(Duration.ofSeconds(3));
-		RestTemplate http = new RestTemplate(requests);
+		RestTemplate http = new RestTemplate(AccessTokenDecoders.requests(Duration.ofSeconds(3)));
+		http.getInterceptors().add(AccessTokenDecoders.route(environment, loadBalancer));
 		String server = AccessTokenDecoders.authorizationServer(environment);
-		if (server == null) {
-			http.getInterceptors().add(loadBalancer);
-			server = "http://users-service";
-		}
-		String feed = server + "/internal/credential-cut-offs";
+		String feed = ((server != null) ? server : "http://users-service") + "/internal/credential-cut-offs";
 		return (since) -> {
 			URI uri = UriComponentsBuilder.fromUriString(feed)
 				.queryParamIfPresent("since", java.util.Optional.ofNullable(since).map(Instant::toString))

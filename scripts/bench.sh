@@ -16,7 +16,16 @@
 # DURATION (seconds measured, default 20), CONNECTIONS (default 32) and THREADS (wrk threads, 2). The
 # credential paths (no token, JWT, personal access token) run in AUTH_ROUNDS interleaved rounds
 # (default 5) of AUTH_DURATION seconds each (default 10).
-# Installs wrk from Debian when it is missing (apt-get, as root or through sudo).
+#
+# The read of a user is held against ceilings we did not write, measured in the same interleaved
+# rounds (ROUNDS, default 3, of ROUND_DURATION seconds, default 10, after WARMUP each): a bare Spring
+# Boot application doing the same primary-key read (module bench-anchor, on ANCHOR_PORT, 18899, with
+# users-service's JVM options), nginx proxying to the same users-service instance and nginx's static
+# reply of the same body (on PROXY_PORT, 18081). Each of our paths is reported as a fraction of its
+# ceiling: users-service direct of the bare read, the gateway of the nginx hop. The fractions are kept
+# in docs/bench-record-jdk<N>.tsv; a run whose fraction falls more than 30 % below the recorded one
+# exits with status 1 and names it, and leaves the record as it was (BENCH_ACCEPT=1 records it anyway).
+# Installs wrk and nginx from Debian when they are missing (apt-get, as root or through sudo).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,6 +43,11 @@ WORK="$ROOT/var/bench"
 RESULTS="$ROOT/docs/benchmarks.md"
 RUN_ID=$(date +%s)
 
+ROUNDS=${ROUNDS:-3}
+ROUND_DURATION=${ROUND_DURATION:-10}
+ANCHOR_PORT=${ANCHOR_PORT:-18899}
+PROXY_PORT=${PROXY_PORT:-18081}
+
 die() { printf 'bench.sh: %s\n' "$*" >&2; exit 1; }
 
 restart=0
@@ -46,13 +60,81 @@ for arg in "$@"; do
   esac
 done
 
-install_wrk() {
-  command -v wrk >/dev/null 2>&1 && return 0
-  printf 'Installing wrk from Debian ...\n'
+NGINX=/usr/sbin/nginx
+
+install_tools() {
+  local missing=()
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+  [ -x "$NGINX" ] || missing+=(nginx-light)
+  [ ${#missing[@]} -gt 0 ] || return 0
+  printf 'Installing %s from Debian ...\n' "${missing[*]}"
   local sudo=()
   [ "$(id -u)" = 0 ] || sudo=(sudo)
-  "${sudo[@]}" apt-get update -qq && "${sudo[@]}" apt-get install -y -qq wrk >/dev/null \
-    || die "could not install wrk; install it (apt-get install wrk) and run again"
+  "${sudo[@]}" apt-get update -qq && "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null \
+    || die "could not install ${missing[*]}; install them (apt-get install ${missing[*]}) and run again"
+}
+
+# The ceilings: the bare Spring Boot read and nginx. Stopped when the script ends, however it ends.
+anchor_pid=""
+stop_ceilings() {
+  [ -z "$anchor_pid" ] || { kill "$anchor_pid" 2>/dev/null || true; wait "$anchor_pid" 2>/dev/null || true; }
+  anchor_pid=""
+  [ ! -f "$WORK/nginx/nginx.pid" ] || { kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true; rm -f "$WORK/nginx/nginx.pid"; }
+}
+trap stop_ceilings EXIT
+
+# start_ceilings BODY: the bare read with users-service's JVM options (without its class-data archive,
+# which belongs to users-service's jar), and nginx with a proxy to users-service and BODY as a static reply.
+start_ceilings() {
+  local body=$1 jar opts deadline port
+  for port in "$ANCHOR_PORT" "$PROXY_PORT"; do
+    ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null \
+      || die "port $port is taken: stop what listens there, or set ANCHOR_PORT and PROXY_PORT"
+  done
+  jar=$(ls bench-anchor/target/bench-anchor-*.jar 2>/dev/null | grep -v '\.original' | head -n 1 || true)
+  if [ -z "$jar" ] || [ -n "$(find bench-anchor/src bench-anchor/pom.xml -newer "$jar" -type f -print -quit)" ]; then
+    ./mvnw -B -q -DskipTests -Dspring-javaformat.skip=true package -pl bench-anchor || die "could not build bench-anchor"
+    jar=$(ls bench-anchor/target/bench-anchor-*.jar | grep -v '\.original' | head -n 1)
+  fi
+  opts=$(tr '\0' '\n' <"/proc/$(cat var/run/users-service.pid)/cmdline" | sed '1d; /^-jar$/,$d' \
+    | grep -v -- '^-XX:SharedArchiveFile=\|^-XX:AOTCache=\|^-Dh2\.' | paste -sd' ' -)
+  mkdir -p var/log
+  # shellcheck disable=SC2086
+  "$JAVA" $opts -jar "$jar" --server.port="$ANCHOR_PORT" >var/log/bench-anchor.log 2>&1 </dev/null &
+  anchor_pid=$!
+  mkdir -p "$WORK/nginx/tmp"
+  cat >"$WORK/nginx/nginx.conf" <<NGINX
+worker_processes auto;
+error_log $WORK/nginx/error.log warn;
+pid $WORK/nginx/nginx.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx/tmp/body;
+  proxy_temp_path $WORK/nginx/tmp/proxy;
+  fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
+  uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
+  scgi_temp_path $WORK/nginx/tmp/scgi;
+  upstream users_service { server ${USERS#http://}; keepalive 64; }
+  server {
+    listen 127.0.0.1:$PROXY_PORT;
+    location = /static { default_type application/json; return 200 '$body'; }
+    location / {
+      proxy_pass http://users_service;
+      proxy_set_header Host \$http_host;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+NGINX
+  "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" || die "nginx did not start (see $WORK/nginx/error.log)"
+  deadline=$((SECONDS + 120))
+  until curl -sf -o /dev/null "http://127.0.0.1:$ANCHOR_PORT/users/1"; do
+    kill -0 "$anchor_pid" 2>/dev/null || die "bench-anchor exited (see var/log/bench-anchor.log)"
+    [ $SECONDS -lt $deadline ] || die "bench-anchor did not answer within 120 s (see var/log/bench-anchor.log)"
+    sleep 1
+  done
 }
 
 running() { [ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$GATEWAY/users/me" || true)" = 401 ]; }
@@ -135,6 +217,37 @@ steal_percent() {
 median_of_rounds() {
   printf '%s' "$1" | sort -n -k1,1 | awk '{ line[NR] = $0; errors += $4; requests += $5 }
     END { split(line[int((NR + 1) / 2)], m, " "); printf "%s %s %s %d %d\n", m[1], m[2], m[3], errors, requests }'
+}
+
+# A percentage as a fraction: 87 -> 0.87.
+fraction() { awk -v p="$1" 'BEGIN { printf "%.2f", p / 100 }'; }
+
+# check_record FILE NAME VALUE [NAME VALUE ...]: compares each fraction with the one FILE recorded
+# last (a line "NAME<TAB>VALUE"); one more than 30 % below it fails the run (status 1), naming it, and
+# leaves FILE as it was, so that the next run compares with the same figures. Otherwise, or with
+# BENCH_ACCEPT=1, FILE records these figures.
+check_record() {
+  local file=$1 name value last failed=()
+  shift
+  local new=("$@") i
+  for ((i = 0; i < ${#new[@]}; i += 2)); do
+    name=${new[$i]} value=${new[$((i + 1))]}
+    last=$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$file" 2>/dev/null || true)
+    if [ -n "$last" ] && awk -v v="$value" -v l="$last" 'BEGIN { exit !(v < 0.7 * l) }'; then
+      failed+=("$name: $value, recorded $last")
+    fi
+  done
+  if [ ${#failed[@]} -gt 0 ] && [ "${BENCH_ACCEPT:-0}" != 1 ]; then
+    printf '\nbench.sh: REGRESSION, more than 30 %% below the figures recorded in %s:\n' "${file#"$ROOT"/}" >&2
+    printf '  %s\n' "${failed[@]}" >&2
+    printf 'The record is unchanged; BENCH_ACCEPT=1 records these figures instead.\n' >&2
+    exit 1
+  fi
+  {
+    printf '# Figures of the last scripts/bench.sh run that passed its regression check (%s).\n' "$(date -u +%Y-%m-%d)"
+    for ((i = 0; i < ${#new[@]}; i += 2)); do printf '%s\t%s\n' "${new[$i]}" "${new[$((i + 1))]}"; done
+  } >"$file"
+  printf 'Recorded in %s.\n' "${file#"$ROOT"/}"
 }
 
 # The spans Zipkin has accepted since it started (its own Prometheus metrics).
@@ -233,7 +346,7 @@ tracing_benchmark() {
   printf '\nWritten to docs/benchmarks.md.\n'
 }
 
-install_wrk
+install_tools
 write_lua
 jdk=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p')
 major=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
@@ -347,9 +460,47 @@ measure() {
   result[$name]=$(run_wrk "$DURATION" "$connections" "$url" "$mode")
   printf '%s\n' "${result[$name]}"
 }
+BARE="GET /users/{id}, bare Spring Boot (ceiling)"
+DIRECT="GET /users/{id}, direct"
+STATIC="nginx's static reply of the same body (ceiling)"
+HOP="GET /users/{id}, nginx → users-service (ceiling)"
+VIA_GATEWAY="GET /users/{id}, gateway"
+READ_PATHS=("$BARE" "$DIRECT" "$STATIC" "$HOP" "$VIA_GATEWAY")
+# The read of a user on every path, in ROUNDS interleaved rounds after a warm-up of each: the host's
+# speed drifts from one minute to the next, and a path measured after another would measure the drift.
+read_rounds() {
+  local r k name line
+  declare -A url=(["$BARE"]="http://127.0.0.1:$ANCHOR_PORT/users/1" ["$DIRECT"]="$USERS/users/$user"
+    ["$STATIC"]="http://127.0.0.1:$PROXY_PORT/static" ["$HOP"]="http://127.0.0.1:$PROXY_PORT/users/$user"
+    ["$VIA_GATEWAY"]="$GATEWAY/users/$user")
+  # A path that does not answer 200 would be measured at the speed of its errors.
+  for name in "${READ_PATHS[@]}"; do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "${url[$name]}")" = 200 ] \
+      || die "$name (${url[$name]}) does not answer 200"
+  done
+  kill -0 "$anchor_pid" 2>/dev/null || die "bench-anchor exited (see var/log/bench-anchor.log)"
+  for name in "${READ_PATHS[@]}"; do
+    printf '%-50s warm-up %3d s\n' "$name" "$WARMUP"
+    run_wrk "$WARMUP" "$CONNECTIONS" "${url[$name]}" >/dev/null
+  done
+  for ((r = 0; r < ROUNDS; r++)); do
+    printf 'reads, round %d of %d:' $((r + 1)) "$ROUNDS"
+    for ((k = 0; k < ${#READ_PATHS[@]}; k++)); do
+      name=${READ_PATHS[$(((r + k) % ${#READ_PATHS[@]}))]}
+      line=$(run_wrk "$ROUND_DURATION" "$CONNECTIONS" "${url[$name]}")
+      rounds[$name]+="$line"$'\n'
+      printf ' %s req/s;' "${line%% *}"
+    done
+    printf '\n'
+  done
+  for name in "${READ_PATHS[@]}"; do
+    result[$name]=$(median_of_rounds "${rounds[$name]}")
+  done
+}
+body=$(curl -sf "$USERS/users/$user") || die "could not read user $user directly"
+start_ceilings "$body"
 ticks_before=$(cpu_ticks)
-measure "GET /users/{id}, direct" "$CONNECTIONS" "$USERS/users/$user"
-measure "GET /users/{id}, gateway" "$CONNECTIONS" "$GATEWAY/users/$user"
+read_rounds
 measure "GET /bugs?status=OPEN&size=20, gateway" "$CONNECTIONS" "$GATEWAY/bugs?status=OPEN&size=20"
 # Twice the connections, once warm: no request may be refused (bulkheads, connection pools).
 WARMUP=10 measure "GET /users/{id}, gateway, 64 conn." 64 "$GATEWAY/users/$user"
@@ -371,9 +522,11 @@ steal=$(steal_percent "$ticks_before" "$(cpu_ticks)")
 [ "$steal" -lt 5 ] || printf 'Warning: %s %% of the CPU time was stolen by the hypervisor during the run; the figures are low.\n' "$steal"
 rss=$(rss_table)
 
-read -r direct_rps _ <<<"${result["GET /users/{id}, direct"]}"
-read -r gateway_rps _ gateway_p99 _ <<<"${result["GET /users/{id}, gateway"]}"
-ratio=$(awk -v g="$gateway_rps" -v d="$direct_rps" 'BEGIN { printf "%.0f", 100 * g / d }')
+read -r _ _ gateway_p99 _ <<<"${result["$VIA_GATEWAY"]}"
+read -r _ _ _ errors_64 requests_64 <<<"${result["GET /users/{id}, gateway, 64 conn."]}"
+direct_ratio=$(ratio_of_rounds "$DIRECT" "$BARE")
+gateway_ratio=$(ratio_of_rounds "$VIA_GATEWAY" "$HOP")
+hop_ratio=$(ratio_of_rounds "$HOP" "$STATIC")
 jwt_ratio=$(ratio_of_rounds "GET /bugs/{id}, gateway, JWT" "GET /bugs/{id}, gateway, no token")
 pat_ratio=$(ratio_of_rounds "GET /bugs/{id}, gateway, PAT" "GET /bugs/{id}, gateway, no token")
 
@@ -383,10 +536,10 @@ section="$WORK/section-$major.md"
   printf '%s, %s cores (%s), %s GiB; all five services, wrk (%d threads) and H2 on the same machine.\n' \
     "$(date -u +%Y-%m-%d)" "$(nproc)" "$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)" \
     "$(awk '/MemTotal/ {printf "%d", $2/1024/1024 + 0.5}' /proc/meminfo)" "$THREADS"
-  printf 'JVM options: `%s`. Each path: %d s warm-up, then %d s measured. CPU steal during the run: %s %%.\n\n' \
-    "$jvm_opts" "$WARMUP" "$DURATION" "$steal"
+  printf 'JVM options: `%s` (the bare read: users-service'"'"'s). The reads of a user (the first five rows): %d s warm-up each, then %d interleaved rounds of %d s, the median round shown; the other paths: %d s warm-up, then %d s measured. CPU steal during the run: %s %%.\n\n' \
+    "$jvm_opts" "$WARMUP" "$ROUNDS" "$ROUND_DURATION" "$WARMUP" "$DURATION" "$steal"
   printf '| path | conn. | req/s | p50 | p99 | errors |\n|---|---|---|---|---|---|\n'
-  for name in "GET /users/{id}, direct" "GET /users/{id}, gateway" "GET /bugs?status=OPEN&size=20, gateway" \
+  for name in "${READ_PATHS[@]}" "GET /bugs?status=OPEN&size=20, gateway" \
       "GET /users/{id}, gateway, 64 conn." "GET /bugs/{id}, gateway, no token" "GET /bugs/{id}, gateway, JWT" \
       "GET /bugs/{id}, gateway, PAT" "GET /users/me, gateway, JWT" "GET /users/me, gateway, PAT" \
       "POST /users, gateway"; do
@@ -397,8 +550,12 @@ section="$WORK/section-$major.md"
       "$errors" "$requests"
   done
   printf '\n'
-  printf -- '- gateway/direct throughput (GET /users/{id}): **%s %%** (target ≥ 75 %%)\n' "$ratio"
-  printf -- '- p99 through the gateway at %d connections: **%s ms** (target < 25 ms)\n' "$CONNECTIONS" "$gateway_p99"
+  printf -- '- users-service direct, of the bare Spring Boot read: **%s**, median of the rounds'"'"' fractions (target ≥ 0.6; rounds: %s %%)\n' \
+    "$(fraction "${direct_ratio%% *}")" "${direct_ratio#* }"
+  printf -- '- the gateway, of the nginx hop to the same instance: **%s** (target ≥ 0.5; rounds: %s %%); the nginx hop, of nginx'"'"'s static reply: %s\n' \
+    "$(fraction "${gateway_ratio%% *}")" "${gateway_ratio#* }" "$(fraction "${hop_ratio%% *}")"
+  printf -- '- p99 through the gateway at %d connections: **%s ms** (target < 25 ms); errors at 64 connections: **%s** of %s (target 0)\n' \
+    "$CONNECTIONS" "$gateway_p99" "$errors_64" "$requests_64"
   printf -- '- GET /bugs/{id} with a JWT: **%s %%** of the throughput without a token (target ≥ 90 %%); with a personal access token: **%s %%** (target ≥ 85 %%). Medians of %d interleaved rounds of %d s per path (the table shows the median round of each path, and the errors and requests of all rounds)\n' \
     "${jwt_ratio%% *}" "${pat_ratio%% *}" "$AUTH_ROUNDS" "$AUTH_DURATION"
   printf -- '  - the rounds in order, JWT: %s %%; PAT: %s %%\n' "${jwt_ratio#* }" "${pat_ratio#* }"
@@ -409,3 +566,9 @@ write_results "$section" "jdk$major"
 printf '\n'
 cat "$section"
 printf '\nWritten to docs/benchmarks.md. The stack is still running: scripts/local.sh down stops it.\n'
+stop_ceilings
+check_record "$ROOT/docs/bench-record-jdk$major.tsv" \
+  "users-service direct / bare read" "$(fraction "${direct_ratio%% *}")" \
+  "gateway / nginx hop" "$(fraction "${gateway_ratio%% *}")" \
+  "JWT / no token" "$(fraction "${jwt_ratio%% *}")" \
+  "PAT / no token" "$(fraction "${pat_ratio%% *}")"

@@ -4,7 +4,8 @@ cd "$ROOT"
 export PATH="/usr/bin:$PATH" DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1
 
 die() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
-say() { printf '%s: %s\n' "$(basename "$0")" "$*"; }
+# With the time: a release's steps line up with the services' logs.
+say() { printf '%s %s: %s\n' "$(date +%T)" "$(basename "$0")" "$*"; }
 
 # The variables of the stack (passwords, ports, image tags): .env unless ENV_FILE names another file.
 ENV_FILE=${ENV_FILE:-.env}

@@ -11,6 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.gateway.support.NotFoundException;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpHeaders;
@@ -78,8 +80,17 @@ class FallbackController {
 			.tags("service", service, "reason", reason)
 			.register(this.meters)
 			.increment();
-		log.warn("{} {} failed: {}", exchange.getRequest().getMethod(),
-				(original != null) ? original.getRawPath() : service, (failure != null) ? failure.toString() : "-");
+		// The instance the load balancer chose, if it got that far: which one failed
+		// matters
+		// to whoever reads this (a new instance still warming up, one that is leaving).
+		// (The last one, after retries; the request URL attribute holds the fallback's by
+		// now.)
+		Response<?> chosen = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
+		String instance = (chosen != null && chosen.getServer() instanceof ServiceInstance routed)
+				? routed.getInstanceId() : "no instance";
+		log.warn("{} {} failed at {}: {}", exchange.getRequest().getMethod(),
+				(original != null) ? original.getRawPath() : service, instance,
+				(failure != null) ? failure.toString() : "-");
 		return Mono.just(ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 			.header(HttpHeaders.RETRY_AFTER, retryAfter)
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)

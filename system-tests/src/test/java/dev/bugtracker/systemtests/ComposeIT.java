@@ -110,6 +110,19 @@ class ComposeIT {
 		this.stack.awaitRouted(Duration.ofSeconds(60));
 		System.out.printf("compose stack healthy and routed %d s after up -d%n",
 				Duration.ofNanos(System.nanoTime() - start).toSeconds());
+		// The user and the bug that the tests read: here, so that every test runs alone
+		// too.
+		this.userId = JsonPath
+			.read(created("/users/create", "{\"email\": \"reader-" + System.nanoTime() + "@example.com\"}"), "$.id");
+		this.bugId = JsonPath.read(created("/bugs/create", "{\"bug\": \"Read under load\"}"), "$.id");
+	}
+
+	private String created(String path, String json) {
+		HttpResponse<String> created = this.stack.send(HttpRequest.newBuilder(this.stack.gateway(path))
+			.header("Content-Type", "application/json")
+			.POST(BodyPublishers.ofString(json)));
+		assertThat(created.statusCode()).as("POST %s: %s", path, created.body()).isEqualTo(201);
+		return created.body();
 	}
 
 	@AfterAll
@@ -133,12 +146,10 @@ class ComposeIT {
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.POST(BodyPublishers.ofString("{\"email\": \"" + email + "\"}")));
 		assertThat(user.statusCode()).as(user.body()).isEqualTo(201);
-		this.userId = JsonPath.read(user.body(), "$.id");
 		HttpResponse<String> bug = this.stack.send(HttpRequest.newBuilder(this.stack.gateway("/bugs/create"))
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.POST(BodyPublishers.ofString("{\"bug\": \"Login button does nothing\"}")));
 		assertThat(bug.statusCode()).as(bug.body()).isEqualTo(201);
-		this.bugId = JsonPath.read(bug.body(), "$.id");
 
 		Awaitility.await("the welcome email in MailDev")
 			.atMost(Duration.ofSeconds(60))
@@ -402,10 +413,13 @@ class ComposeIT {
 			load.close();
 		}
 		System.out.println(what + ": " + load.summary());
+		System.out.print(this.stack.slowAnswers("gateway", "POST") + this.stack.slowAnswers("users-service", "POST")
+				+ this.stack.slowAnswers("gateway", "GET") + this.stack.slowAnswers("users-service", "GET"));
 		if (!load.failures().isEmpty()) {
 			assertThat(load.failures())
-				.as("%s: %s; failed: %s%nwarnings of the gateway:%n%s", what, load.summary(), load.failuresInBrief(),
-						this.stack.warnings("gateway", start))
+				.as("%s: %s; failed: %s%nwarnings of the gateway:%n%s%nof users-service's containers:%n%s", what,
+						load.summary(), load.failuresInBrief(), this.stack.warnings("gateway", start),
+						this.stack.warnings("users-service", start))
 				.isEmpty();
 		}
 		return load;

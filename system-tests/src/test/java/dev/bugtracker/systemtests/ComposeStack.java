@@ -176,6 +176,7 @@ final class ComposeStack implements AutoCloseable {
 			List<String> lines = log.lines()
 				.filter((line) -> (line.contains("WARN") || line.contains("ERROR"))
 						&& !line.contains("The connection observed an error"))
+				.map(ComposeStack::brief)
 				.map((line) -> (line.length() > 300) ? line.substring(0, 300) + "..." : line)
 				.toList();
 			warnings.append(container, 0, Math.min(12, container.length())).append(":\n");
@@ -183,6 +184,23 @@ final class ComposeStack implements AutoCloseable {
 				.forEach((line) -> warnings.append(line).append('\n'));
 		}
 		return warnings.toString();
+	}
+
+	private static final java.util.regex.Pattern ECS_FIELDS = java.util.regex.Pattern.compile(
+			"\"@timestamp\":\"([^\"]*)\".*\"level\":\"([^\"]*)\",\"logger\":\"([^\"]*)\".*?\"message\":\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+	/**
+	 * One of the services' JSON log lines (ECS) as its time, level, logger and message:
+	 * the message comes after some 300 characters of fields.
+	 */
+	static String brief(String line) {
+		java.util.regex.Matcher fields = ECS_FIELDS.matcher(line);
+		if (!fields.find()) {
+			return line;
+		}
+		String logger = fields.group(3);
+		return fields.group(1) + " " + fields.group(2) + " " + logger.substring(logger.lastIndexOf('.') + 1) + ": "
+				+ fields.group(4);
 	}
 
 	String version(String container) {
@@ -214,6 +232,41 @@ final class ComposeStack implements AutoCloseable {
 			counts.put(container, total);
 		}
 		return counts;
+	}
+
+	/**
+	 * How long each container of a service took to answer requests of one method, from
+	 * its own histogram (http.server.requests, every URI): how many took longer than 1, 5
+	 * and 10 s. Where a slow answer's time went, gateway or service.
+	 */
+	String slowAnswers(String service, String method) {
+		StringBuilder summary = new StringBuilder();
+		Pattern bucket = Pattern.compile("^http_server_requests_seconds_bucket\\{(.*)\\} (\\S+)$");
+		Pattern bound = Pattern.compile("le=\"([^\"]+)\"");
+		for (String container : containers(service)) {
+			// Cumulative counts by upper bound, summed over the URIs and statuses.
+			java.util.TreeMap<Double, Double> atMost = new java.util.TreeMap<>();
+			for (String line : insideGet(container, MANAGEMENT_PORT, "/actuator/prometheus").lines().toList()) {
+				Matcher matcher = bucket.matcher(line);
+				Matcher le = (matcher.matches()) ? bound.matcher(matcher.group(1)) : null;
+				if (le != null && matcher.group(1).contains("method=\"" + method + "\"") && le.find()) {
+					double upper = "+Inf".equals(le.group(1)) ? Double.POSITIVE_INFINITY
+							: Double.parseDouble(le.group(1));
+					atMost.merge(upper, Double.parseDouble(matcher.group(2)), Double::sum);
+				}
+			}
+			double all = atMost.getOrDefault(Double.POSITIVE_INFINITY, 0.0);
+			summary.append(String.format("%s %s %s: %.0f answered, %.0f after 1 s, %.0f after 5 s, %.0f after 10 s%n",
+					service, container.substring(0, Math.min(12, container.length())), method, all,
+					all - below(atMost, 1), all - below(atMost, 5), all - below(atMost, 10)));
+		}
+		return summary.toString();
+	}
+
+	/** How many answers took at most the largest bound up to {@code seconds}. */
+	private static double below(java.util.TreeMap<Double, Double> atMost, double seconds) {
+		Map.Entry<Double, Double> floor = atMost.floorEntry(seconds);
+		return (floor != null) ? floor.getValue() : 0;
 	}
 
 	/**

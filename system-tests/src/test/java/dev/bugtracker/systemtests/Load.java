@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -37,6 +38,14 @@ final class Load implements AutoCloseable {
 
 	private final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
 
+	/** Steps that took this long are listed in the summary. */
+	private static final long SLOW_MILLIS = 5000;
+
+	private final List<String> slow = new CopyOnWriteArrayList<>();
+
+	/** The longest step by the method of its last request, in milliseconds. */
+	private final Map<String, Long> slowest = new ConcurrentHashMap<>();
+
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
 	/**
@@ -67,31 +76,46 @@ final class Load implements AutoCloseable {
 			int client = i;
 			this.clients.execute(() -> {
 				while (this.running.get() && remaining.getAndDecrement() > 0) {
+					Instant started = Instant.now();
 					try {
 						for (HttpResponse<String> response : step.run(client, this.http)) {
-							count(response);
+							count(response, started);
 						}
 					}
 					catch (java.io.IOException ex) {
-						this.cutOff.add(ex.toString());
+						this.cutOff.add(when(started) + ex);
 					}
 					catch (Exception ex) {
-						this.failures.add(ex.toString());
+						this.failures.add(when(started) + ex);
 					}
 				}
 			});
 		}
 	}
 
-	private void count(HttpResponse<String> response) {
+	private void count(HttpResponse<String> response, Instant started) {
 		this.statuses.computeIfAbsent(response.statusCode(), (s) -> new AtomicInteger()).incrementAndGet();
+		long millis = Duration.between(started, Instant.now()).toMillis();
+		this.slowest.merge(response.request().method(), millis, Math::max);
+		if (millis >= SLOW_MILLIS) {
+			this.slow.add(when(started) + response.statusCode() + " " + response.request().method() + " "
+					+ response.request().uri().getPath());
+		}
 		if (response.statusCode() / 100 == 2) {
 			this.succeeded.incrementAndGet();
 		}
 		else {
-			this.failures.add(response.statusCode() + " " + response.request().method() + " "
+			this.failures.add(when(started) + response.statusCode() + " " + response.request().method() + " "
 					+ response.request().uri().getPath() + " " + response.body());
 		}
+	}
+
+	/**
+	 * When the step that failed started and how long it ran, to line a failure up with
+	 * the logs of the services and of a release.
+	 */
+	private static String when(Instant started) {
+		return "(" + started + ", " + Duration.between(started, Instant.now()).toMillis() + " ms) ";
 	}
 
 	/** Waits until a load of a limited number of steps has run them all. */
@@ -170,7 +194,8 @@ final class Load implements AutoCloseable {
 
 	String summary() {
 		return this.succeeded.get() + " succeeded, " + this.failures.size() + " failed, " + this.cutOff.size()
-				+ " cut off, by status " + this.statuses;
+				+ " cut off, by status " + this.statuses + ", slowest step in ms by method " + this.slowest
+				+ ", steps of " + SLOW_MILLIS + " ms or more: " + this.slow.stream().limit(10).toList();
 	}
 
 	@Override

@@ -28,10 +28,14 @@ class WalkingSkeletonIT {
 	@Test
 	@Order(1)
 	void registryListsEveryService(Stack stack) {
-		stack.await(Duration.ofSeconds(30), "every service is registered", () -> {
+		// UP, not only registered: the services register STARTING and turn UP once warmed
+		// up
+		// and ready; callers skip an instance that is not UP.
+		stack.await(Duration.ofSeconds(30), "every service is registered and UP", () -> {
 			HttpResponse<String> apps = stack.registry("/eureka/apps");
-			List<String> names = JsonPath.read(apps.body(), "$.applications.application[*].name");
-			return names.containsAll(Stack.APPLICATIONS);
+			List<String> up = JsonPath.read(apps.body(),
+					"$.applications.application[?(@.instance[0].status == 'UP')].name");
+			return up.containsAll(Stack.APPLICATIONS);
 		});
 		assertThat(stack.send(HttpRequest.newBuilder(stack.uri(stack.registryPort, "/"))).statusCode())
 			.as("the dashboard without credentials")

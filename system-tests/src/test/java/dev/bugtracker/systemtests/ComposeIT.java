@@ -1,25 +1,19 @@
 package dev.bugtracker.systemtests;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.jayway.jsonpath.JsonPath;
-import com.sun.net.httpserver.HttpServer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -212,27 +206,14 @@ class ComposeIT {
 			.capture(Duration.ofSeconds(30), "docker", "network", "inspect", ComposeStack.PROJECT + "_default",
 					"--format", "{{range .IPAM.Config}}{{.Gateway}}{{end}}")
 			.trim();
-		KeyPair rogueKey = KeyPairGenerator.getInstance("RSA").generateKeyPair();
-		List<String> received = new CopyOnWriteArrayList<>();
-		HttpServer rogue = HttpServer.create(new InetSocketAddress(host, 0), 0);
-		rogue.createContext("/", (exchange) -> {
-			String path = exchange.getRequestURI().getPath();
-			received.add(exchange.getRequestMethod() + " " + path);
-			byte[] body = (path.equals("/oauth2/jwks") ? RogueRegistrationIT.jwks(rogueKey, "rogue") : "{}")
-				.getBytes(StandardCharsets.UTF_8);
-			exchange.getResponseHeaders().add("Content-Type", "application/json");
-			exchange.sendResponseHeaders(200, body.length);
-			exchange.getResponseBody().write(body);
-			exchange.close();
-		});
-		rogue.start();
-		int port = rogue.getAddress().getPort();
+		RogueUsersService rogue = new RogueUsersService(host, "rogue");
+		List<String> received = rogue.received();
 		URI registration = URI.create("http://127.0.0.1:" + this.stack.registryPort + "/eureka/apps/USERS-SERVICE");
 		try {
 			HttpResponse<String> registered = this.stack.send(HttpRequest.newBuilder(registration)
 				.header("Content-Type", "application/json")
 				.header("Authorization", this.stack.registryAuthorization)
-				.POST(BodyPublishers.ofString(RogueRegistrationIT.registration(host, port))));
+				.POST(BodyPublishers.ofString(rogue.registration(host))));
 			assertThat(registered.statusCode()).as("registering with the services' password").isEqualTo(204);
 			// Once the gateway routes to it, bugs-service, which fetches the registry as
 			// often, has it in its list too, or will within seconds.
@@ -246,7 +227,7 @@ class ComposeIT {
 			String issuer = JsonPath
 				.read(this.stack.get(this.stack.gatewayPort, "/.well-known/openid-configuration").body(), "$.issuer");
 			for (int i = 0; i < 20; i++) {
-				String forged = SecurityMatrixIT.bearer("rogue", rogueKey.getPrivate(), issuer, this.userId,
+				String forged = SecurityMatrixIT.bearer("rogue", rogue.key().getPrivate(), issuer, this.userId,
 						List.of("USER", "ADMIN"), List.of("bugs:read", "bugs:write", "users:read", "users:write"),
 						Instant.now(), Instant.now().plusSeconds(300));
 				HttpResponse<String> bug = this.stack.send(HttpRequest.newBuilder(this.stack.gateway("/bugs"))
@@ -264,10 +245,10 @@ class ComposeIT {
 				.allMatch((request) -> request.startsWith("GET /users/"));
 		}
 		finally {
-			this.stack.send(HttpRequest.newBuilder(URI.create(registration + "/rogue:" + port))
+			this.stack.send(HttpRequest.newBuilder(URI.create(registration + "/" + rogue.instanceId()))
 				.header("Authorization", this.stack.registryAuthorization)
 				.DELETE());
-			rogue.stop(0);
+			rogue.close();
 		}
 	}
 

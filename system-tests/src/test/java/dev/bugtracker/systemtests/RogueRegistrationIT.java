@@ -1,20 +1,14 @@
 package dev.bugtracker.systemtests;
 
-import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.jayway.jsonpath.JsonPath;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -35,29 +29,15 @@ class RogueRegistrationIT {
 	@Test
 	void aRogueUsersServiceCannotRegisterAndItsTokensAndTrafficGoNowhere(Stack stack) throws Exception {
 		Stack.Account victim = stack.signUp("rogue-victim-" + UUID.randomUUID() + "@example.com");
-		KeyPair rogueKey = KeyPairGenerator.getInstance("RSA").generateKeyPair();
 		String realKid = JsonPath.read(stack.get(stack.gatewayPort, "/oauth2/jwks").body(), "$.keys[0].kid");
-		List<String> received = new CopyOnWriteArrayList<>();
-		HttpServer rogue = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-		rogue.createContext("/", (exchange) -> {
-			received.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
-					+ (exchange.getRequestHeaders().containsKey("Authorization") ? "with credentials" : ""));
-			byte[] body = (exchange.getRequestURI().getPath().equals("/oauth2/jwks") ? jwks(rogueKey, realKid) : "{}")
-				.getBytes(StandardCharsets.UTF_8);
-			exchange.getResponseHeaders().add("Content-Type", "application/json");
-			exchange.sendResponseHeaders(200, body.length);
-			exchange.getResponseBody().write(body);
-			exchange.close();
-		});
-		rogue.start();
-		try {
-			int port = rogue.getAddress().getPort();
+		// Its JWKS names its key with the real key's id.
+		try (RogueUsersService rogue = new RogueUsersService("127.0.0.1", realKid)) {
 			String readerBasic = Stack.REGISTRY_READER;
 			String guessed = "Basic "
 					+ Base64.getEncoder().encodeToString("eureka:eureka".getBytes(StandardCharsets.UTF_8));
-			assertThat(register(stack, port, null)).as("registering without credentials").isEqualTo(401);
-			assertThat(register(stack, port, guessed)).as("registering with a guessed password").isEqualTo(401);
-			assertThat(register(stack, port, readerBasic)).as("registering with the read-only credentials")
+			assertThat(register(stack, rogue, null)).as("registering without credentials").isEqualTo(401);
+			assertThat(register(stack, rogue, guessed)).as("registering with a guessed password").isEqualTo(401);
+			assertThat(register(stack, rogue, readerBasic)).as("registering with the read-only credentials")
 				.isEqualTo(403);
 			String realInstance = stack.registeredInstances("USERS-SERVICE").get(0);
 			HttpResponse<String> takenDown = stack.send(HttpRequest
@@ -79,7 +59,7 @@ class RogueRegistrationIT {
 			// The rogue's admin tokens, naming the real key's id and its own.
 			String issuer = "http://127.0.0.1:" + stack.gatewayPort;
 			for (String kid : List.of(realKid, "rogue")) {
-				String forged = SecurityMatrixIT.bearer(kid, rogueKey.getPrivate(), issuer, victim.id(),
+				String forged = SecurityMatrixIT.bearer(kid, rogue.key().getPrivate(), issuer, victim.id(),
 						List.of("USER", "ADMIN"), List.of("bugs:read", "bugs:write", "users:read", "users:write"),
 						Instant.now(), Instant.now().plusSeconds(300));
 				assertThat(stack.json("GET", stack.gatewayPort, "/users", null, "Authorization", forged).statusCode())
@@ -101,51 +81,20 @@ class RogueRegistrationIT {
 					"{\"title\": \"Assigned to the victim\", \"assigneeId\": " + victim.id() + "}", "Authorization",
 					victim.bearer());
 			assertThat(assigned.statusCode()).as(assigned.body()).isEqualTo(201);
-			assertThat(received).as("requests that reached the rogue").isEmpty();
-		}
-		finally {
-			rogue.stop(0);
+			assertThat(rogue.received()).as("requests that reached the rogue").isEmpty();
 		}
 	}
 
 	/** Registers the rogue as users-service, the way a Eureka client does. */
-	private static int register(Stack stack, int port, String authorization) {
+	private static int register(Stack stack, RogueUsersService rogue, String authorization) {
 		HttpRequest.Builder request = HttpRequest
 			.newBuilder(stack.uri(stack.registryPort, "/eureka/apps/USERS-SERVICE"))
 			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(registration("127.0.0.1", port)));
+			.POST(HttpRequest.BodyPublishers.ofString(rogue.registration("127.0.0.1")));
 		if (authorization != null) {
 			request.header("Authorization", authorization);
 		}
 		return stack.send(request).statusCode();
-	}
-
-	/**
-	 * @return a Eureka registration of an instance of users-service at the given address,
-	 * with the instance id {@code rogue:<port>}, whose lease lasts 2 minutes without a
-	 * renewal
-	 */
-	static String registration(String host, int port) {
-		return """
-				{"instance": {"instanceId": "rogue:%2$d", "app": "USERS-SERVICE", "hostName": "%1$s",
-				 "ipAddr": "%1$s", "vipAddress": "users-service", "status": "UP",
-				 "port": {"$": %2$d, "@enabled": "true"}, "leaseInfo": {"renewalIntervalInSecs": 30, "durationInSecs": 120},
-				 "dataCenterInfo": {"@class": "com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo", "name": "MyOwn"}}}
-				"""
-			.formatted(host, port);
-	}
-
-	/** A JWKS with the rogue's public key under the given key id. */
-	static String jwks(KeyPair key, String kid) {
-		RSAPublicKey publicKey = (RSAPublicKey) key.getPublic();
-		Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
-		return "{\"keys\": [{\"kty\": \"RSA\", \"alg\": \"RS256\", \"use\": \"sig\", \"kid\": \"" + kid
-				+ "\", \"n\": \"" + url.encodeToString(unsigned(publicKey.getModulus().toByteArray())) + "\", \"e\": \""
-				+ url.encodeToString(unsigned(publicKey.getPublicExponent().toByteArray())) + "\"}]}";
-	}
-
-	private static byte[] unsigned(byte[] bytes) {
-		return (bytes.length > 1 && bytes[0] == 0) ? java.util.Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
 	}
 
 }

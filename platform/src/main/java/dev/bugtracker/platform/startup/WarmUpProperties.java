@@ -25,7 +25,8 @@ public record WarmUpProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	/**
 	 * One request.
 	 *
-	 * @param method the HTTP method
+	 * @param method the HTTP method: GET, POST, PUT, DELETE, HEAD or OPTIONS (what
+	 * {@link java.net.HttpURLConnection} sends; another one ends the warm-up)
 	 * @param path the path and query, from the root
 	 * @param body a JSON body, or null
 	 */

@@ -43,6 +43,18 @@ class WarmUpTest {
 	}
 
 	@Test
+	void aRequestThatCannotBeSentEndsTheWarmUpNotTheStart() {
+		// HttpURLConnection refuses a method it does not know before anything is sent.
+		try (ConfigurableApplicationContext context = start("bugtracker.warm-up.requests[2].method=BREW",
+				"bugtracker.warm-up.requests[2].path=/probe")) {
+			assertThat(context.getBean(Probe.class).seen).containsExactly("GET /probe REFUSING_TRAFFIC",
+					"POST /probe {\"a\": 1} REFUSING_TRAFFIC");
+			assertThat(context.getBean(ApplicationAvailability.class).getReadinessState())
+				.isEqualTo(ReadinessState.ACCEPTING_TRAFFIC);
+		}
+	}
+
+	@Test
 	void turnedOffItSendsNothing() {
 		try (ConfigurableApplicationContext context = start("bugtracker.warm-up.enabled=false")) {
 			assertThat(context.getBean(Probe.class).seen).isEmpty();
